@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { baseEnv, corsEnv, httpEnv, jwtEnv, natsEnv, redisEnv, type EnvOf, type EnvPiece } from '#config';
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** Rate limits and proxy trust are the gateway's own concerns. */
+const gatewayEnv = (() => ({
+  /** Proxies whose X-Forwarded-For is believed: IPs or CIDRs, comma-separated. Never `true`. */
+  TRUST_PROXY: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'must list IP addresses or CIDR ranges')))
+    .prefault(''),
+  RATE_LIMIT_MAX: positiveInt.default(1000),
+  RATE_LIMIT_WINDOW_S: positiveInt.default(60),
+  LOGIN_FAILURE_LIMIT: positiveInt.default(5),
+  LOGIN_FAILURE_WINDOW_S: positiveInt.default(900),
+  /** Readiness fails when a service does not answer its ping within this time. */
+  READINESS_TIMEOUT_MS: positiveInt.default(1000),
+})) satisfies EnvPiece;
+
+export const gatewayEnvSchema = [baseEnv, httpEnv(3001), natsEnv, redisEnv, jwtEnv, corsEnv, gatewayEnv] as const;
+export type GatewayEnv = EnvOf<typeof gatewayEnvSchema>;

@@ -1,0 +1,16 @@
+// NestJS 12 is ESM-only, so Jest runs in its ESM mode (NODE_OPTIONS=--experimental-vm-modules).
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/test/**/*.int-spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  moduleNameMapper: {
+    '^#(contracts|config|nats|logging|auth|testing)$': '<rootDir>/libs/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+  testTimeout: 30000,
+};

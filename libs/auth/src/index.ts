@@ -1,0 +1,2 @@
+export * from './access-token.js';
+export * from './access-token.module.js';

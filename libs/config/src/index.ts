@@ -1,0 +1,4 @@
+export * from './env.js';
+export * from './schemas.js';
+export * from './connections.js';
+export * from './config.module.js';

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { EnvContext, EnvPiece } from './env.js';
+
+/** A default that applies outside production only: production must say everything. */
+export function devDefault<T extends z.ZodType>(schema: T, value: z.input<T>, ctx: EnvContext) {
+  return ctx.production ? schema : schema.prefault(value as never);
+}
+
+export const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const boolFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const urlList = (protocols: string[]) =>
+  z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(
+      z
+        .array(z.string().refine((u) => protocols.some((p) => u.startsWith(`${p}://`)), `must be ${protocols.join(' or ')} URLs`))
+        .min(1),
+    );
+
+/** '15m', '7d', '30s', '2h' → seconds. */
+export const duration = z
+  .string()
+  .regex(/^\d+[smhd]$/, 'must be a duration like 30s, 15m, 12h or 7d')
+  .transform((v) => Number(v.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86400 }[v.slice(-1) as 's' | 'm' | 'h' | 'd']);
+
+export const baseEnv = (() => ({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long SIGTERM waits for in-flight work before closing connections. */
+  SHUTDOWN_GRACE_MS: positiveInt.default(5000),
+})) satisfies EnvPiece;
+
+export const httpEnv = (defaultPort: number): EnvPiece => () => ({
+  PORT: port.default(defaultPort),
+});
+
+export const natsEnv = ((ctx) => ({
+  NATS_URL: devDefault(urlList(['nats', 'tls', 'ws', 'wss']), 'nats://127.0.0.1:4222', ctx),
+  NATS_REQUEST_TIMEOUT_MS: positiveInt.default(5000),
+})) satisfies EnvPiece;
+
+export const postgresEnv = ((ctx) => ({
+  DATABASE_URL: z.string().refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL').optional(),
+  DATABASE_HOST: devDefault(z.string(), '127.0.0.1', ctx).optional(),
+  DATABASE_PORT: port.default(5432),
+  DATABASE_USERNAME: z.string().default('postgres'),
+  DATABASE_PASSWORD: z.string().optional(),
+  DATABASE_NAME: z.string().default('taskflow'),
+  DATABASE_SSL: boolFlag.default(false),
+})) satisfies EnvPiece;
+
+export const redisEnv = ((ctx) => ({
+  REDIS_URL: z.string().refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_HOST: devDefault(z.string(), '127.0.0.1', ctx).optional(),
+  REDIS_PORT: port.default(6379),
+  REDIS_PASSWORD: z.string().optional(),
+})) satisfies EnvPiece;
+
+const secret = z.string().min(32, 'must be at least 32 characters');
+export const jwtEnv = ((ctx) => ({
+  JWT_ACCESS_SECRET: devDefault(secret, 'dev-only-access-secret-change-me-0123456789', ctx),
+  JWT_ACCESS_TTL: duration.prefault('15m'),
+})) satisfies EnvPiece;
+
+export const jwtRefreshEnv = ((ctx) => ({
+  JWT_REFRESH_SECRET: devDefault(secret, 'dev-only-refresh-secret-change-me-012345678', ctx),
+  JWT_REFRESH_TTL: duration.prefault('7d'),
+})) satisfies EnvPiece;
+
+export const corsEnv = ((ctx) => ({
+  CORS_ORIGIN: devDefault(
+    z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+    'http://localhost:3000,http://localhost:5173',
+    ctx,
+  ),
+})) satisfies EnvPiece;
+

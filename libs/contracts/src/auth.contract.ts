@@ -1,0 +1,163 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsByteLength, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
+import { Actor, ActorRequest, Page, PageQuery, ROLES, type Role } from './common.js';
+import { defineRequest, type PingResponse } from './define.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated. */
+export const PASSWORD_MIN_BYTES = 8;
+export const PASSWORD_MAX_BYTES = 72;
+const PASSWORD_MESSAGE = `password must be ${PASSWORD_MIN_BYTES}-${PASSWORD_MAX_BYTES} bytes long`;
+
+export class UserDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'email' }) email!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class UserSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ format: 'email' }) email!: string;
+}
+
+export class UserPageDto implements Page<UserSummaryDto> {
+  @ApiProperty({ type: [UserSummaryDto] }) items!: UserSummaryDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class RegisterRequest {
+  @ApiProperty({ format: 'email', maxLength: 254 })
+  @Transform(trim)
+  @IsString()
+  @MaxLength(254)
+  @IsEmail()
+  email!: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_BYTES, maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
+  @IsString()
+  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: PASSWORD_MESSAGE })
+  password!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 100 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+}
+
+export class LoginRequest {
+  @ApiProperty({ format: 'email' })
+  @Transform(trim)
+  @IsString()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  password!: string;
+}
+
+/** What auth-service hands the gateway on register, login and refresh. */
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  refreshExpiresAt: string;
+}
+
+export interface AuthSession extends IssuedTokens {
+  user: UserDto;
+}
+
+export class AuthResponseDto {
+  @ApiProperty({ type: UserDto }) user!: UserDto;
+  @ApiProperty() accessToken!: string;
+}
+
+export class AccessTokenResponseDto {
+  @ApiProperty() accessToken!: string;
+}
+
+export class RefreshRequest {
+  @IsString()
+  @MaxLength(2048)
+  refreshToken!: string;
+}
+
+export class LogoutRequest {
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  refreshToken?: string;
+}
+
+export class ChangePasswordBody {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_BYTES, maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
+  @IsString()
+  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: PASSWORD_MESSAGE })
+  newPassword!: string;
+}
+
+export class ChangePasswordRequest extends ActorRequest {
+  @IsString()
+  @MaxLength(1024)
+  currentPassword!: string;
+
+  @IsString()
+  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: PASSWORD_MESSAGE })
+  newPassword!: string;
+}
+
+export class MeRequest extends ActorRequest {}
+
+export class SearchUsersQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Prefix of a name or an email, case-insensitive', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+}
+
+export class SearchUsersRequest extends SearchUsersQuery {
+  @ValidateNested()
+  @Type(() => Actor)
+  actor!: Actor;
+}
+
+export class ChangeRoleBody {
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role!: Role;
+}
+
+export class ChangeRoleRequest extends ActorRequest {
+  @IsUUID()
+  userId!: string;
+
+  @IsIn(ROLES)
+  role!: Role;
+}
+
+export const AuthContract = {
+  ping: defineRequest<Record<string, never>, PingResponse>('auth.ping'),
+  register: defineRequest<RegisterRequest, AuthSession>('auth.register'),
+  login: defineRequest<LoginRequest, AuthSession>('auth.login'),
+  refresh: defineRequest<RefreshRequest, IssuedTokens>('auth.refresh'),
+  logout: defineRequest<LogoutRequest, null>('auth.logout'),
+  logoutAll: defineRequest<ActorRequest, null>('auth.logout-all'),
+  changePassword: defineRequest<ChangePasswordRequest, null>('auth.change-password'),
+  me: defineRequest<MeRequest, UserDto>('auth.me'),
+  searchUsers: defineRequest<SearchUsersRequest, Page<UserSummaryDto>>('users.search'),
+  changeRole: defineRequest<ChangeRoleRequest, UserDto>('users.change-role'),
+} as const;

@@ -1,0 +1,14 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import type { NatsContext } from '@nestjs/microservices';
+import { Observable } from 'rxjs';
+import { REQUEST_ID_HEADER, runWithRequestContext, sanitizeRequestId } from '#logging';
+
+/** Carries the caller's request id from the NATS headers into this service's logs. */
+@Injectable()
+export class NatsRequestContextInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const natsContext = context.switchToRpc().getContext<NatsContext>();
+    const requestId = sanitizeRequestId(natsContext.getHeaders?.()?.get(REQUEST_ID_HEADER));
+    return new Observable((subscriber) => runWithRequestContext({ requestId }, () => next.handle().subscribe(subscriber)));
+  }
+}

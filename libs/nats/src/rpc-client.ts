@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { connect, errors, headers, type NatsConnection } from '@nats-io/transport-node';
+import { ErrorCode, isRpcErrorBody, RpcError, type RequestContract, type RequestOf, type ResponseOf } from '#contracts';
+import { currentRequestId, REQUEST_ID_HEADER } from '#logging';
+
+export interface NatsClientOptions {
+  servers: string[];
+  name: string;
+  requestTimeoutMs: number;
+}
+export const NATS_CLIENT_OPTIONS = Symbol('NATS_CLIENT_OPTIONS');
+
+interface ReplyPacket {
+  err?: unknown;
+  response?: unknown;
+}
+
+/**
+ * The one place that sends NATS requests. It speaks the packet format of Nest's NATS
+ * transport, but over `nc.request`, which gives a shared reply inbox, a real timeout and
+ * the server's "no responders" answer instead of a silent wait.
+ */
+@Injectable()
+export class NatsRpcClient implements OnApplicationShutdown {
+  private readonly logger = new Logger(NatsRpcClient.name);
+  private connection?: NatsConnection;
+
+  constructor(@Inject(NATS_CLIENT_OPTIONS) private readonly options: NatsClientOptions) {}
+
+  async connect(): Promise<NatsConnection> {
+    this.connection ??= await connect({
+      servers: this.options.servers,
+      name: this.options.name,
+      maxReconnectAttempts: -1,
+      waitOnFirstConnect: true,
+    });
+    return this.connection;
+  }
+
+  isConnected(): boolean {
+    return !!this.connection && !this.connection.isClosed() && this.connection.info !== undefined;
+  }
+
+  async request<C extends RequestContract<unknown, unknown>>(
+    contract: C,
+    data: RequestOf<C>,
+    timeoutMs = this.options.requestTimeoutMs,
+  ): Promise<ResponseOf<C>> {
+    const connection = this.connection ?? (await this.connect());
+    const requestHeaders = headers();
+    const requestId = currentRequestId();
+    if (requestId) requestHeaders.set(REQUEST_ID_HEADER, requestId);
+    const packet = JSON.stringify({ pattern: contract.subject, data, id: randomUUID() });
+
+    let reply: ReplyPacket;
+    try {
+      const message = await connection.request(contract.subject, packet, { timeout: timeoutMs, headers: requestHeaders });
+      reply = message.json<ReplyPacket>();
+    } catch (error) {
+      throw this.transportError(contract.subject, error);
+    }
+    if (reply.err !== undefined && reply.err !== null) {
+      if (isRpcErrorBody(reply.err)) throw RpcError.from(reply.err);
+      this.logger.error({ subject: contract.subject, err: reply.err }, 'Unrecognised error reply');
+      throw new RpcError(ErrorCode.INTERNAL, 'Internal server error');
+    }
+    return (reply.response ?? null) as ResponseOf<C>;
+  }
+
+  private transportError(subject: string, error: unknown): RpcError {
+    const cause = error instanceof errors.RequestError ? error.cause : error;
+    if (error instanceof errors.NoRespondersError || cause instanceof errors.NoRespondersError || (error instanceof errors.RequestError && error.isNoResponders())) {
+      return new RpcError(ErrorCode.SERVICE_UNAVAILABLE, 'Service unavailable');
+    }
+    if (error instanceof errors.TimeoutError || cause instanceof errors.TimeoutError) {
+      return new RpcError(ErrorCode.TIMEOUT, 'Upstream service timed out');
+    }
+    this.logger.error({ subject, err: error instanceof Error ? error.message : String(error) }, 'NATS request failed');
+    return new RpcError(ErrorCode.SERVICE_UNAVAILABLE, 'Service unavailable');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection && !connection.isClosed()) await connection.drain().catch(() => connection.close());
+  }
+}

@@ -1,0 +1,24 @@
+import { Transport, type NatsOptions } from '@nestjs/microservices';
+
+export interface NatsServerConfig {
+  NATS_URL: string[];
+  SHUTDOWN_GRACE_MS: number;
+}
+
+/**
+ * A queue group per service lets replicas share requests. On shutdown Nest unsubscribes
+ * first (no new work), then waits part of the grace period for in-flight handlers.
+ */
+export function natsServerOptions(env: NatsServerConfig, queue: string): NatsOptions {
+  return {
+    transport: Transport.NATS,
+    options: {
+      servers: env.NATS_URL,
+      name: queue,
+      queue,
+      maxReconnectAttempts: -1,
+      gracefulShutdown: true,
+      gracePeriod: Math.min(2000, Math.floor(env.SHUTDOWN_GRACE_MS / 2)),
+    },
+  };
+}
