@@ -7,9 +7,10 @@ export interface EnvContext {
 /** One concern's variables; `ctx` lets a piece give safe defaults outside production only. */
 export type EnvPiece = (ctx: EnvContext) => z.ZodRawShape;
 
-type ShapeOf<P extends EnvPiece> = ReturnType<P>;
 type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void ? I : never;
-export type EnvOf<Pieces extends readonly EnvPiece[]> = z.infer<z.ZodObject<UnionToIntersection<ShapeOf<Pieces[number]>> & z.ZodRawShape>>;
+type PieceOutput<P> = P extends (ctx: EnvContext) => infer Shape ? (Shape extends z.ZodRawShape ? z.output<z.ZodObject<Shape>> : never) : never;
+type Flatten<T> = { [K in keyof T]: T[K] };
+export type EnvOf<Pieces extends readonly EnvPiece[]> = Flatten<UnionToIntersection<PieceOutput<Pieces[number]>>>;
 
 export class InvalidEnvironmentError extends Error {
   constructor(readonly problems: string[]) {

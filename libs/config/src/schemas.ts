@@ -32,9 +32,7 @@ export const baseEnv = (() => ({
   SHUTDOWN_GRACE_MS: positiveInt.default(5000),
 })) satisfies EnvPiece;
 
-export const httpEnv = (defaultPort: number): EnvPiece => () => ({
-  PORT: port.default(defaultPort),
-});
+export const httpEnv = (defaultPort: number) => (() => ({ PORT: port.default(defaultPort) })) satisfies EnvPiece;
 
 export const natsEnv = ((ctx) => ({
   NATS_URL: devDefault(urlList(['nats', 'tls', 'ws', 'wss']), 'nats://127.0.0.1:4222', ctx),

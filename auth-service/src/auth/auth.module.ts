@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RefreshSessionEntity } from '../sessions/refresh-session.entity.js';
+import { RefreshSessionsRepository } from '../sessions/refresh-sessions.repository.js';
+import { RefreshTokens } from '../sessions/refresh-tokens.js';
+import { UserEntity } from '../users/user.entity.js';
+import { UsersHandler } from '../users/users.handler.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
+import { AuthHandler } from './auth.handler.js';
+import { AuthService } from './auth.service.js';
+import { PasswordHasher } from './password-hasher.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([UserEntity, RefreshSessionEntity])],
+  controllers: [AuthHandler, UsersHandler],
+  providers: [AuthService, UsersService, UsersRepository, RefreshSessionsRepository, RefreshTokens, PasswordHasher],
+})
+export class AuthModule {}

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { loadEnvOrExit, maskEnv } from '#config';
+import { createLogger, PinoNestLogger } from '#logging';
+import { natsServerOptions } from '#nats';
+import { AppModule } from './app.module.js';
+import { authEnvSchema } from './config/auth.env.js';
+import { SERVICE_NAME } from './database/database.module.js';
+
+const env = loadEnvOrExit(authEnvSchema, process.env);
+const logger = createLogger(SERVICE_NAME, env.LOG_LEVEL);
+logger.info({ config: maskEnv(env) }, 'Starting');
+const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule.register(env), {
+  ...natsServerOptions(env, SERVICE_NAME),
+  logger: new PinoNestLogger(logger),
+});
+app.enableShutdownHooks();
+await app.listen();
+logger.info('Listening on NATS');

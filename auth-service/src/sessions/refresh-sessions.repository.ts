@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, IsNull, Not, type Repository } from 'typeorm';
+import { RefreshSessionEntity } from './refresh-session.entity.js';
+
+export type NewRefreshSession = Pick<RefreshSessionEntity, 'id' | 'familyId' | 'userId' | 'tokenHash' | 'expiresAt'>;
+
+export type RotationOutcome =
+  | { kind: 'rotated'; userId: string; familyId: string }
+  | { kind: 'reused'; userId: string; familyId: string }
+  | { kind: 'invalid' };
+
+@Injectable()
+export class RefreshSessionsRepository {
+  constructor(
+    @InjectRepository(RefreshSessionEntity) private readonly sessions: Repository<RefreshSessionEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async insert(session: NewRefreshSession): Promise<void> {
+    await this.sessions.insert({ ...session, usedAt: null, revokedAt: null });
+  }
+
+  /**
+   * Uses the token `id` once and stores its successor, in one transaction. The row lock
+   * makes two concurrent uses of one token a reuse: the second revokes the family.
+   */
+  rotate(id: string, tokenHash: string, successor: NewRefreshSession): Promise<RotationOutcome> {
+    return this.dataSource.transaction(async (tx) => {
+      const sessions = tx.getRepository(RefreshSessionEntity);
+      const current = await sessions.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const matches = current && current.tokenHash === tokenHash && current.familyId === successor.familyId && current.userId === successor.userId;
+      if (!current || !matches || current.revokedAt) return { kind: 'invalid' };
+      if (current.usedAt) {
+        await sessions.update({ familyId: current.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+        return { kind: 'reused', userId: current.userId, familyId: current.familyId };
+      }
+      if (current.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' };
+      await sessions.update({ id }, { usedAt: new Date() });
+      await sessions.insert({ ...successor, usedAt: null, revokedAt: null });
+      return { kind: 'rotated', userId: current.userId, familyId: current.familyId };
+    });
+  }
+
+  async findFamilyOf(id: string, tokenHash: string): Promise<string | null> {
+    const session = await this.sessions.findOneBy({ id, tokenHash });
+    return session?.familyId ?? null;
+  }
+
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.sessions.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  /** Every login of the user, except `keepFamilyId` (the caller's own, on a password change). */
+  async revokeAllOfUser(userId: string, keepFamilyId?: string): Promise<void> {
+    await this.sessions.update(
+      keepFamilyId ? { userId, revokedAt: IsNull(), familyId: Not(keepFamilyId) } : { userId, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
+  }
+}

@@ -1,0 +1,67 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_ENV } from '#config';
+import { PAGE_LIMIT_DEFAULT, type ChangeRoleRequest, type Page, type SearchUsersRequest, type UserDto, type UserSummaryDto } from '#contracts';
+import { PasswordHasher } from '../auth/password-hasher.js';
+import { adminOnly, badCursor, userNotFound } from '../auth/auth.errors.js';
+import type { AuthEnv } from '../config/auth.env.js';
+import { toUserDto, toUserSummary } from './user.entity.js';
+import { UsersRepository, type UserPosition } from './users.repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function encodeUserCursor(position: UserPosition): string {
+  return Buffer.from(JSON.stringify([position.name, position.id])).toString('base64url');
+}
+
+export function decodeUserCursor(cursor: string): UserPosition {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && UUID.test(value[1])) {
+      return { name: value[0], id: value[1] };
+    }
+  } catch {
+    // falls through: any undecodable cursor is a client error
+  }
+  throw badCursor();
+}
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly passwords: PasswordHasher,
+    @Inject(APP_ENV) private readonly env: Pick<AuthEnv, 'ADMIN_EMAIL' | 'ADMIN_PASSWORD'>,
+  ) {}
+
+  async search(request: SearchUsersRequest): Promise<Page<UserSummaryDto>> {
+    const limit = request.limit ?? PAGE_LIMIT_DEFAULT;
+    const after = request.cursor ? decodeUserCursor(request.cursor) : undefined;
+    const rows = await this.users.search(request.q?.trim() || undefined, after, limit + 1);
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return { items: items.map(toUserSummary), nextCursor: rows.length > limit && last ? encodeUserCursor(last) : null };
+  }
+
+  async changeRole(request: ChangeRoleRequest): Promise<UserDto> {
+    if (request.actor.role !== 'admin') throw adminOnly();
+    const user = await this.users.updateRole(request.userId, request.role);
+    if (!user) throw userNotFound();
+    this.logger.log({ userId: user.id, role: user.role, by: request.actor.id }, 'Role changed');
+    return toUserDto(user);
+  }
+
+  /** Seeds the configured admin once; replicas starting together race safely. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = this.env;
+    if (!email || !password) return;
+    const created = await this.users.insertIfAbsent({
+      email: email.toLowerCase(),
+      name: 'Administrator',
+      passwordHash: await this.passwords.hash(password),
+      role: 'admin',
+    });
+    if (created) this.logger.log({ email }, 'Seeded admin user');
+  }
+}

@@ -1,0 +1,2 @@
+export * from './typeorm-options.js';
+export * from './migrate.js';
