@@ -12,5 +12,6 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
   },
+  globalSetup: '<rootDir>/libs/testing/global-setup.mjs',
   testTimeout: 30000,
 };

@@ -1,0 +1,3 @@
+export * from './wait.js';
+export * from './stack.js';
+export * from './api.js';

@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect } from '@nats-io/transport-node';
+import { AuthContract } from '#contracts';
+import { waitFor } from './wait.js';
+
+/** Services are run as built, as separate processes, exactly as `npm start` runs them. */
+export type ServiceName = 'gateway' | 'auth-service';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const PING_SUBJECT: Record<Exclude<ServiceName, 'gateway'>, string> = { 'auth-service': AuthContract.ping.subject };
+
+export const TEST_SECRETS = {
+  JWT_ACCESS_SECRET: 'test-access-secret-0123456789-0123456789',
+  JWT_REFRESH_SECRET: 'test-refresh-secret-0123456789-012345678',
+};
+
+/** Seeded by auth-service at start-up in every test stack. */
+export const TEST_ADMIN = { email: 'admin@taskflow.test', password: 'admin-password-123' };
+
+export function testEnv(): Record<string, string> {
+  const required = (name: string) => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set: run the tests through jest (globalSetup resolves the servers)`);
+    return value;
+  };
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    DATABASE_URL: required('TEST_DATABASE_URL'),
+    REDIS_URL: required('TEST_REDIS_URL'),
+    NATS_URL: required('TEST_NATS_URL'),
+    BCRYPT_ROUNDS: '4',
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    ...TEST_SECRETS,
+  };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+export class RunningService {
+  private output: string[] = [];
+  readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly name: ServiceName,
+    readonly process: ChildProcess,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.output.push(...chunk.toString().split('\n').filter(Boolean));
+      if (this.output.length > 500) this.output.splice(0, this.output.length - 500);
+    };
+    process.stdout?.on('data', keep);
+    process.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => process.once('exit', (code) => resolve(code)));
+  }
+
+  logs(): string[] {
+    return [...this.output];
+  }
+
+  /** Sends SIGTERM (the orchestrator's stop) and resolves to the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill(signal);
+    return this.exited;
+  }
+}
+
+export async function startService(name: ServiceName, env: Record<string, string>, timeoutMs = 20000): Promise<RunningService> {
+  const child = spawn(process.execPath, [resolve(ROOT, `dist/${name}/src/main.js`)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const service = new RunningService(name, child);
+  const failed = service.exited.then((code) => {
+    throw new Error(`${name} exited with ${code} during start-up:\n${service.logs().slice(-20).join('\n')}`);
+  });
+  failed.catch(() => undefined);
+  await Promise.race([waitUntilServing(name, env, timeoutMs), failed]);
+  return service;
+}
+
+async function waitUntilServing(name: ServiceName, env: Record<string, string>, timeoutMs: number): Promise<void> {
+  if (name === 'gateway') {
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${env.PORT}/health`)).ok, timeoutMs, `${name} /health`);
+    return;
+  }
+  const nc = await connect({ servers: env.NATS_URL });
+  try {
+    const subject = PING_SUBJECT[name];
+    await waitFor(async () => !!(await nc.request(subject, JSON.stringify({ pattern: subject, data: {}, id: 'ping' }), { timeout: 500 })), timeoutMs, `${name} ping`);
+  } finally {
+    await nc.close();
+  }
+}
+
+export interface Stack {
+  env: Record<string, string>;
+  baseUrl: string;
+  services: Map<ServiceName, RunningService>;
+  start(name: ServiceName): Promise<RunningService>;
+  stop(name: ServiceName): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+/** Starts the back-end services, then a gateway on a free port; `overrides` reach every process. */
+export async function startStack(overrides: Record<string, string> = {}, backends: ServiceName[] = ['auth-service']): Promise<Stack> {
+  const port = await freePort();
+  const env = { ...testEnv(), PORT: String(port), ...overrides };
+  const services = new Map<ServiceName, RunningService>();
+  const stack: Stack = {
+    env,
+    baseUrl: `http://127.0.0.1:${port}`,
+    services,
+    async start(name) {
+      const service = await startService(name, env);
+      services.set(name, service);
+      return service;
+    },
+    async stop(name) {
+      const service = services.get(name);
+      services.delete(name);
+      return service ? service.stop() : null;
+    },
+    async close() {
+      await Promise.all([...services.keys()].map((name) => stack.stop(name)));
+    },
+  };
+  try {
+    await Promise.all(backends.map((name) => stack.start(name)));
+    await stack.start('gateway');
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+  return stack;
+}
