@@ -15,6 +15,7 @@ const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule.
   ...natsServerOptions(env, SERVICE_NAME),
   logger: new PinoNestLogger(logger),
 });
-app.enableShutdownHooks();
+// useProcessExit: exit 0 once drained, instead of re-raising the signal.
+app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 await app.listen();
 logger.info('Listening on NATS');

@@ -21,19 +21,36 @@ export function createLogger(service: string, level: LevelWithSilent = 'info'): 
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
-  log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+  log(message: unknown, ...params: unknown[]) {
+    this.write('info', message, params);
   }
-  error(message: unknown, trace?: string, context?: string) {
-    this.logger.error({ context, trace }, message instanceof Error ? message.message : String(message));
+  error(message: unknown, ...params: unknown[]) {
+    this.write('error', message, params);
   }
-  warn(message: unknown, context?: string) {
-    this.logger.warn({ context }, String(message));
+  warn(message: unknown, ...params: unknown[]) {
+    this.write('warn', message, params);
   }
-  debug(message: unknown, context?: string) {
-    this.logger.debug({ context }, String(message));
+  debug(message: unknown, ...params: unknown[]) {
+    this.write('debug', message, params);
   }
-  verbose(message: unknown, context?: string) {
-    this.logger.trace({ context }, String(message));
+  verbose(message: unknown, ...params: unknown[]) {
+    this.write('trace', message, params);
+  }
+
+  /**
+   * Nest calls `(message, ...params, context)`. An object message becomes fields, not
+   * "[object Object]"; a string param before the context is the text (or, for errors, the stack).
+   */
+  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, params: unknown[]) {
+    const rest = [...params];
+    const context = rest.length > 0 && typeof rest.at(-1) === 'string' ? (rest.pop() as string) : undefined;
+    const text = rest.find((param): param is string => typeof param === 'string');
+    if (message instanceof Error) {
+      this.logger[level]({ context, err: message }, message.message);
+    } else if (typeof message === 'object' && message !== null) {
+      this.logger[level]({ context, ...message }, text ?? '');
+    } else {
+      this.logger[level](text ? { context, detail: text } : { context }, String(message));
+    }
   }
 }

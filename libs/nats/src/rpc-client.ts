@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, errors, headers, type NatsConnection } from '@nats-io/transport-node';
 import { ErrorCode, isRpcErrorBody, RpcError, type RequestContract, type RequestOf, type ResponseOf } from '#contracts';
 import { currentRequestId, REQUEST_ID_HEADER } from '#logging';
@@ -22,20 +22,32 @@ interface ReplyPacket {
  * the server's "no responders" answer instead of a silent wait.
  */
 @Injectable()
-export class NatsRpcClient implements OnApplicationShutdown {
+export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NatsRpcClient.name);
   private connection?: NatsConnection;
+  private connecting?: Promise<NatsConnection>;
 
   constructor(@Inject(NATS_CLIENT_OPTIONS) private readonly options: NatsClientOptions) {}
 
-  async connect(): Promise<NatsConnection> {
-    this.connection ??= await connect({
+  /**
+   * Connects in the background: the app starts (and answers liveness, and 503s) while NATS
+   * is unreachable, and the client keeps trying. One attempt at a time, however many callers.
+   */
+  onApplicationBootstrap(): void {
+    void this.connect().catch((error: unknown) => this.logger.error(`NATS connection failed: ${String(error)}`));
+  }
+
+  connect(): Promise<NatsConnection> {
+    this.connecting ??= connect({
       servers: this.options.servers,
       name: this.options.name,
       maxReconnectAttempts: -1,
       waitOnFirstConnect: true,
+    }).then((connection) => {
+      this.connection = connection;
+      return connection;
     });
-    return this.connection;
+    return this.connecting;
   }
 
   isConnected(): boolean {
@@ -47,7 +59,9 @@ export class NatsRpcClient implements OnApplicationShutdown {
     data: RequestOf<C>,
     timeoutMs = this.options.requestTimeoutMs,
   ): Promise<ResponseOf<C>> {
-    const connection = this.connection ?? (await this.connect());
+    const connection = this.connection;
+    // Before the first connection there is nobody to ask: fail at once rather than hang.
+    if (!connection || connection.isClosed()) throw new RpcError(ErrorCode.SERVICE_UNAVAILABLE, 'Service unavailable');
     const requestHeaders = headers();
     const requestId = currentRequestId();
     if (requestId) requestHeaders.set(REQUEST_ID_HEADER, requestId);
@@ -83,6 +97,7 @@ export class NatsRpcClient implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const connection = this.connection;
     this.connection = undefined;
+    this.connecting = undefined;
     if (connection && !connection.isClosed()) await connection.drain().catch(() => connection.close());
   }
 }

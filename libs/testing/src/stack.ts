@@ -34,6 +34,8 @@ export function testEnv(): Record<string, string> {
     REDIS_URL: required('TEST_REDIS_URL'),
     NATS_URL: required('TEST_NATS_URL'),
     BCRYPT_ROUNDS: '4',
+    // Every suite's requests come from 127.0.0.1; the rate-limit suite sets its own limits.
+    RATE_LIMIT_MAX: '100000',
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
     ...TEST_SECRETS,

@@ -1,0 +1,27 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Actor, Role } from '#contracts';
+
+export const IS_PUBLIC = 'gateway:isPublic';
+export const ROLES_KEY = 'gateway:roles';
+
+/** Opts a route out of the global access-token guard; every other route requires a token. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** Restricts a route to these roles (checked after the token). */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by AccessTokenGuard from a verified token. */
+    actor?: Actor & { sessionId: string };
+  }
+}
+
+/** The signed-in caller as auth-service expects it in `actor`: id, role, sessionId. */
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
+  const actor = context.switchToHttp().getRequest<FastifyRequest>().actor;
+  // Only reachable on a route that forgot @Public() semantics the other way round: a bug, not a client error.
+  if (!actor) throw new Error('CurrentUser used on a route without an authenticated caller');
+  return actor;
+});

@@ -1,0 +1,13 @@
+import { describe, expect, it } from '@jest/globals';
+import { describeFailures, READINESS_TARGETS } from './readiness.js';
+
+describe('readiness', () => {
+  it('pings auth-service', () => {
+    expect(READINESS_TARGETS.map((t) => [t.name, t.ping.subject])).toContainEqual(['auth-service', 'auth.ping']);
+  });
+
+  it('names what failed', () => {
+    expect(describeFailures(['auth-service'])).toBe('auth-service not ready');
+    expect(describeFailures(['auth-service', 'tasks-service'])).toBe('auth-service, tasks-service not ready');
+  });
+});

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { REDIS } from '../redis/redis.module.js';
+
+/** Count in the current window, and milliseconds until that window ends. */
+export interface WindowCount {
+  count: number;
+  resetMs: number;
+}
+
+/**
+ * INCR and the window's expiry in one atomic step, so two gateways (or a crash between two
+ * commands) can never leave a counter without an expiry. A key found without a TTL is repaired.
+ */
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+`;
+
+type HitCommand = (key: string, windowMs: number) => Promise<[number, number]>;
+
+/** Fixed-window counters kept in Redis, so limits hold across gateway replicas. */
+@Injectable()
+export class WindowCounter {
+  private readonly hitCommand: HitCommand;
+
+  constructor(@Inject(REDIS) private readonly redis: Redis) {
+    // defineCommand sends EVALSHA and falls back to EVAL once per script load.
+    redis.defineCommand('taskflowWindowHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    const commands = redis as unknown as { taskflowWindowHit: HitCommand };
+    this.hitCommand = commands.taskflowWindowHit.bind(redis);
+  }
+
+  async hit(key: string, windowMs: number): Promise<WindowCount> {
+    const [count, resetMs] = await this.hitCommand(key, windowMs);
+    return { count: Number(count), resetMs: Number(resetMs) };
+  }
+
+  async peek(key: string): Promise<WindowCount> {
+    const [count, resetMs] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
+    return { count: Number(count ?? 0), resetMs: Math.max(0, resetMs) };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.redis.del(key);
+  }
+}

@@ -1,0 +1,166 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Api, TEST_SECRETS, registerUser, startStack, type Stack } from '#testing';
+
+let stack: Stack;
+let api: Api;
+const ALLOWED_ORIGIN = 'https://app.taskflow.test';
+
+beforeAll(async () => {
+  stack = await startStack({ CORS_ORIGIN: `${ALLOWED_ORIGIN},https://admin.taskflow.test` });
+  api = new Api(stack.baseUrl);
+});
+afterAll(() => stack?.close());
+
+const errorShape = (statusCode: number) => ({
+  statusCode,
+  error: expect.any(String),
+  message: expect.anything(),
+  requestId: expect.any(String),
+});
+
+describe('errors', () => {
+  it('are JSON in the contract shape for unknown routes', async () => {
+    const response = await api.get('/api/nope');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    expect(response.body).toEqual(errorShape(404));
+  });
+
+  it('answer malformed JSON with 400, never 500', async () => {
+    const response = await api.request('POST', '/api/auth/login', { rawBody: '{"email": "a@b.test", "password": ' });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(errorShape(400));
+  });
+
+  it('answer bodies over 100 kB with 413', async () => {
+    const response = await api.post('/api/auth/register', { email: 'big@b.test', password: 'long enough pw', name: 'x'.repeat(110 * 1024) });
+    expect(response.status).toBe(413);
+    expect(response.body).toEqual(errorShape(413));
+  });
+
+  it('leak no stack, SQL or driver detail', async () => {
+    const response = await api.post('/api/auth/login', { email: "' OR 1=1 --", password: { $gt: '' } });
+    expect(response.status).toBe(400);
+    expect(response.text).not.toMatch(/at \w+ \(|SELECT|QueryFailed|nats|stack/i);
+  });
+});
+
+describe('X-Request-Id', () => {
+  it('is echoed when the client sends a sane one, on success and on error', async () => {
+    const ok = await api.get('/health', { headers: { 'x-request-id': 'client-id-123' } });
+    expect(ok.headers.get('x-request-id')).toBe('client-id-123');
+    const failed = await api.get('/api/auth/me', { headers: { 'x-request-id': 'client-id-456' } });
+    expect(failed.headers.get('x-request-id')).toBe('client-id-456');
+    expect(failed.body.requestId).toBe('client-id-456');
+  });
+
+  it('is generated when missing or not sane', async () => {
+    const generated = await api.get('/health');
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const insane = await api.get('/health', { headers: { 'x-request-id': 'x'.repeat(300) } });
+    expect(insane.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('access tokens', () => {
+  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('refuse alg none, a wrong secret and a tampered payload', async () => {
+    const user = await registerUser(api);
+    const payload = { sub: user.user.id, role: 'admin', sid: user.user.id, iss: 'taskflow-auth', aud: 'taskflow-api', iat: now(), exp: now() + 600 };
+    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`;
+    const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}`;
+    const wrongSecret = `${body}.${createHmac('sha256', 'not-the-secret-0123456789-0123456789').update(body).digest('base64url')}`;
+    const [header, , signature] = user.accessToken.split('.');
+    const tampered = `${header}.${b64(payload)}.${signature}`;
+    for (const token of [none, wrongSecret, tampered]) {
+      const response = await api.get('/api/auth/me', { token });
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual(errorShape(401));
+    }
+  });
+
+  it('accept a correctly signed token (so the cases above fail for the right reason)', async () => {
+    const user = await registerUser(api);
+    const payload = { sub: user.user.id, role: 'member', sid: user.user.id, iss: 'taskflow-auth', aud: 'taskflow-api', iat: now(), exp: now() + 600 };
+    const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}`;
+    const token = `${body}.${createHmac('sha256', TEST_SECRETS.JWT_ACCESS_SECRET).update(body).digest('base64url')}`;
+    expect((await api.get('/api/auth/me', { token })).status).toBe(200);
+  });
+});
+
+describe('security headers and CORS', () => {
+  it('sends helmet headers on every response', async () => {
+    for (const response of [await api.get('/health'), await api.get('/api/nope')]) {
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('strict-transport-security')).toMatch(/max-age=/);
+      expect(response.headers.get('content-security-policy')).toBeTruthy();
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    }
+  });
+
+  it('answers a preflight from an allowed origin, with credentials', async () => {
+    const response = await api.request('OPTIONS', '/api/auth/login', {
+      headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+    });
+    expect([200, 204]).toContain(response.status);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    expect(response.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(response.headers.get('access-control-allow-methods')).toMatch(/POST/);
+  });
+
+  it('gives no CORS grant to another origin', async () => {
+    const preflight = await api.request('OPTIONS', '/api/auth/login', {
+      headers: { origin: 'https://evil.test', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const simple = await api.get('/health', { headers: { origin: 'https://evil.test' } });
+    expect(simple.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('health, docs and metrics', () => {
+  it('reports liveness and readiness', async () => {
+    expect((await api.get('/health')).status).toBe(200);
+    const ready = await api.get('/health/ready');
+    expect(ready.status).toBe(200);
+  });
+
+  it('serves Swagger UI and an OpenAPI 3 document listing every route', async () => {
+    const ui = await api.get('/api/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toMatch(/swagger/i);
+    const doc = await api.get('/api/docs-json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    const routes = Object.entries(doc.body.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /api/auth/register',
+        'POST /api/auth/login',
+        'POST /api/auth/refresh',
+        'POST /api/auth/logout',
+        'POST /api/auth/logout-all',
+        'POST /api/auth/password',
+        'GET /api/auth/me',
+        'GET /api/users',
+        'PATCH /api/users/{id}/role',
+      ]),
+    );
+    const register = doc.body.paths['/api/auth/register'].post;
+    expect(JSON.stringify(register.requestBody)).toMatch(/RegisterRequest/);
+    expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['201', '400', '409']));
+  });
+
+  it('exposes Prometheus metrics with request counts by route', async () => {
+    await api.get('/api/auth/me');
+    const response = await api.get('/metrics');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/plain/);
+    expect(response.text).toMatch(/process_cpu_user_seconds_total/);
+    expect(response.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/api\/auth\/me"/);
+  });
+});

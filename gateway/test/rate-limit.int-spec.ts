@@ -1,0 +1,75 @@
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Api, registerUser, startStack, type Stack } from '#testing';
+
+let stack: Stack;
+let api: Api;
+const LIMIT = 15;
+
+/** A fresh client address per test, so buckets left by earlier runs in Redis do not matter. */
+const freshIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
+beforeAll(async () => {
+  stack = await startStack({ RATE_LIMIT_MAX: String(LIMIT), RATE_LIMIT_WINDOW_S: '60', TRUST_PROXY: '127.0.0.1' });
+  api = new Api(stack.baseUrl);
+});
+afterAll(() => stack?.close());
+
+describe('global per-IP limit', () => {
+  it('answers 429 with Retry-After once the limit is spent, per client address', async () => {
+    const ip = freshIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT + 1; i++) statuses.push((await api.get('/api/auth/me', { headers: { 'x-forwarded-for': ip } })).status);
+    expect(statuses.slice(0, LIMIT).every((s) => s === 401)).toBe(true);
+    const limited = await api.get('/api/auth/me', { headers: { 'x-forwarded-for': ip } });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.any(String), requestId: expect.any(String) });
+    // Another client is not affected.
+    expect((await api.get('/api/auth/me', { headers: { 'x-forwarded-for': freshIp() } })).status).toBe(401);
+  });
+
+  it('does not limit health checks', async () => {
+    const ip = freshIp();
+    for (let i = 0; i < LIMIT + 3; i++) expect((await api.get('/health', { headers: { 'x-forwarded-for': ip } })).status).toBe(200);
+  });
+});
+
+describe('login failure limit', () => {
+  it('blocks an email from one address after 5 failures, even with the right password, with Retry-After', async () => {
+    const ip = freshIp();
+    const user = await registerUser(api, {});
+    const attempt = (password: string, from = ip) => api.post('/api/auth/login', { email: user.email, password }, { headers: { 'x-forwarded-for': from } });
+    for (let i = 0; i < 5; i++) expect((await attempt('wrong password!')).status).toBe(401);
+    const blocked = await attempt(user.password);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(60);
+    // The same email from another address, and another email from this one, still work.
+    expect((await attempt(user.password, freshIp())).status).toBe(200);
+    const other = await registerUser(api);
+    expect((await api.post('/api/auth/login', { email: other.email, password: other.password }, { headers: { 'x-forwarded-for': ip } })).status).toBe(200);
+  });
+
+  it('counts only failures', async () => {
+    const ip = freshIp();
+    const user = await registerUser(api);
+    for (let i = 0; i < 7; i++) {
+      expect((await api.post('/api/auth/login', { email: user.email, password: user.password }, { headers: { 'x-forwarded-for': ip } })).status).toBe(200);
+    }
+  });
+});
+
+describe('client address behind proxies', () => {
+  it('ignores X-Forwarded-For from a hop that is not a trusted proxy', async () => {
+    const untrusted = await startStack({ RATE_LIMIT_MAX: '3', TRUST_PROXY: '' }, []);
+    try {
+      const gateway = new Api(untrusted.baseUrl);
+      // Every request comes from 127.0.0.1 whatever it claims, so spoofed addresses share one bucket.
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await gateway.get('/api/auth/me', { headers: { 'x-forwarded-for': freshIp() } })).status);
+      expect(statuses).toContain(429);
+    } finally {
+      await untrusted.close();
+    }
+  });
+});
