@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AuthContract, ChangeRoleRequest, SearchUsersRequest } from '#contracts';
+import { AuthContract, ChangeRoleRequest, FindUsersRequest, SearchUsersRequest } from '#contracts';
 import { UsersService } from './users.service.js';
 
 @Controller()
@@ -15,5 +15,10 @@ export class UsersHandler {
   @MessagePattern(AuthContract.changeRole.subject)
   changeRole(@Payload() request: ChangeRoleRequest) {
     return this.users.changeRole(request);
+  }
+
+  @MessagePattern(AuthContract.findUsers.subject)
+  find(@Payload() request: FindUsersRequest) {
+    return this.users.find(request.ids);
   }
 }

@@ -44,6 +44,10 @@ export class UsersService implements OnApplicationBootstrap {
     return { items: items.map(toUserSummary), nextCursor: rows.length > limit && last ? encodeUserCursor(last) : null };
   }
 
+  async find(ids: string[]): Promise<UserSummaryDto[]> {
+    return (await this.users.findByIds(ids)).map(toUserSummary);
+  }
+
   async changeRole(request: ChangeRoleRequest): Promise<UserDto> {
     if (request.actor.role !== 'admin') throw adminOnly();
     const user = await this.users.updateRole(request.userId, request.role);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsByteLength, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsByteLength, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
 import { Actor, ActorRequest, Page, PageQuery, ROLES, type Role } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
 
@@ -149,6 +149,14 @@ export class ChangeRoleRequest extends ActorRequest {
   role!: Role;
 }
 
+/** For other services: which of these ids are users (e.g. before assigning a task). */
+export class FindUsersRequest {
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  ids!: string[];
+}
+
 export const AuthContract = {
   ping: defineRequest<Record<string, never>, PingResponse>('auth.ping'),
   register: defineRequest<RegisterRequest, AuthSession>('auth.register'),
@@ -160,4 +168,5 @@ export const AuthContract = {
   me: defineRequest<MeRequest, UserDto>('auth.me'),
   searchUsers: defineRequest<SearchUsersRequest, Page<UserSummaryDto>>('users.search'),
   changeRole: defineRequest<ChangeRoleRequest, UserDto>('users.change-role'),
+  findUsers: defineRequest<FindUsersRequest, UserSummaryDto[]>('users.find'),
 } as const;

@@ -26,6 +26,19 @@ export class ActorRequest {
   actor!: Actor;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Constructor<T = object> = new (...args: any[]) => T;
+
+/** An HTTP body class plus the actor: the NATS request for that body. */
+export function withActor<Base extends Constructor>(base: Base) {
+  class WithActor extends base {
+    @ValidateNested()
+    @Type(() => Actor)
+    actor!: Actor;
+  }
+  return WithActor;
+}
+
 export const PAGE_LIMIT_DEFAULT = 20;
 export const PAGE_LIMIT_MAX = 100;
 

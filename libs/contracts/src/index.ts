@@ -2,3 +2,5 @@ export * from './errors.js';
 export * from './define.js';
 export * from './common.js';
 export * from './auth.contract.js';
+export * from './tasks.contract.js';
+export * from './events.contract.js';

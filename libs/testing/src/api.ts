@@ -19,10 +19,14 @@ export interface RequestOptions {
 
 /** A thin fetch wrapper for driving the gateway over real HTTP. */
 export class Api {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    /** Sent with every request, e.g. an X-Forwarded-For to act as another client. */
+    private readonly defaultHeaders: Record<string, string> = {},
+  ) {}
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { ...options.headers };
+    const headers: Record<string, string> = { ...this.defaultHeaders, ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.cookie) headers.cookie = options.cookie;
     let body: string | undefined = options.rawBody;

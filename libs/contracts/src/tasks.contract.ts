@@ -1,0 +1,245 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ActorRequest, PageQuery, withActor, type Page } from './common.js';
+import { defineRequest, type PingResponse } from './define.js';
+
+export const TASK_STATUSES = ['todo', 'in_progress', 'done'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const TASK_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
+export const TASK_SORTS = ['createdAt', 'updatedAt', 'dueDate', 'priority'] as const;
+export type TaskSort = (typeof TASK_SORTS)[number];
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+export const TITLE_MAX = 200;
+export const DESCRIPTION_MAX = 10_000;
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** `?status=a&status=b` and `?status=a,b` both give ['a', 'b']. */
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : Array.isArray(value) ? value.flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])) : value;
+
+export class TaskDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ minLength: 1, maxLength: TITLE_MAX }) title!: string;
+  @ApiProperty({ maxLength: DESCRIPTION_MAX }) description!: string;
+  @ApiProperty({ enum: TASK_STATUSES }) status!: TaskStatus;
+  @ApiProperty({ enum: TASK_PRIORITIES }) priority!: TaskPriority;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueDate!: string | null;
+  @ApiProperty({ format: 'uuid' }) ownerId!: string;
+  @ApiProperty({ type: [String], format: 'uuid' }) assigneeIds!: string[];
+  @ApiProperty({ minimum: 1, description: 'Send it back on PATCH (body or If-Match) for optimistic concurrency' }) version!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class TaskPageDto implements Page<TaskDto> {
+  @ApiProperty({ type: [TaskDto] }) items!: TaskDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class CreateTaskBody {
+  @ApiProperty({ minLength: 1, maxLength: TITLE_MAX })
+  @Transform(trim)
+  @IsString()
+  @Length(1, TITLE_MAX)
+  title!: string;
+
+  @ApiPropertyOptional({ maxLength: DESCRIPTION_MAX, default: '' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(DESCRIPTION_MAX)
+  description?: string;
+
+  @ApiPropertyOptional({ enum: TASK_STATUSES, default: 'todo' })
+  @IsOptional()
+  @IsIn(TASK_STATUSES)
+  status?: TaskStatus;
+
+  @ApiPropertyOptional({ enum: TASK_PRIORITIES, default: 'medium' })
+  @IsOptional()
+  @IsIn(TASK_PRIORITIES)
+  priority?: TaskPriority;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsISO8601({ strict: true })
+  dueDate?: string | null;
+}
+
+/** Fields that may change; `version` may come here or in `If-Match`. */
+export class UpdateTaskBody {
+  @ApiPropertyOptional({ minLength: 1, maxLength: TITLE_MAX })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, TITLE_MAX)
+  title?: string;
+
+  @ApiPropertyOptional({ maxLength: DESCRIPTION_MAX })
+  @IsOptional()
+  @IsString()
+  @MaxLength(DESCRIPTION_MAX)
+  description?: string;
+
+  @ApiPropertyOptional({ enum: TASK_STATUSES })
+  @IsOptional()
+  @IsIn(TASK_STATUSES)
+  status?: TaskStatus;
+
+  @ApiPropertyOptional({ enum: TASK_PRIORITIES })
+  @IsOptional()
+  @IsIn(TASK_PRIORITIES)
+  priority?: TaskPriority;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsISO8601({ strict: true })
+  dueDate?: string | null;
+
+  @ApiPropertyOptional({ minimum: 1, description: 'The version last read; required here or as If-Match' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export const TASK_CHANGEABLE_FIELDS = ['title', 'description', 'status', 'priority', 'dueDate'] as const;
+export type TaskChangeableField = (typeof TASK_CHANGEABLE_FIELDS)[number];
+
+export class AssignBody {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  userId!: string;
+}
+
+export class ListTasksQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: TASK_STATUSES, isArray: true, description: 'Repeat or comma-separate for several' })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(TASK_STATUSES.length)
+  @IsIn(TASK_STATUSES, { each: true })
+  status?: TaskStatus[];
+
+  @ApiPropertyOptional({ enum: TASK_PRIORITIES, isArray: true, description: 'Repeat or comma-separate for several' })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(TASK_PRIORITIES.length)
+  @IsIn(TASK_PRIORITIES, { each: true })
+  priority?: TaskPriority[];
+
+  @ApiPropertyOptional({ description: 'A user id, or `me`' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== 'me')
+  @IsUUID()
+  assigneeId?: string;
+
+  @ApiPropertyOptional({ description: 'A user id, or `me`' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== 'me')
+  @IsUUID()
+  ownerId?: string;
+
+  @ApiPropertyOptional({ description: 'Case-insensitive text in title or description', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  dueBefore?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  dueAfter?: string;
+
+  @ApiPropertyOptional({ enum: TASK_SORTS, default: 'createdAt' })
+  @IsOptional()
+  @IsIn(TASK_SORTS)
+  sort?: TaskSort;
+
+  @ApiPropertyOptional({ enum: SORT_ORDERS, default: 'desc' })
+  @IsOptional()
+  @IsIn(SORT_ORDERS)
+  order?: SortOrder;
+}
+
+export class TaskRequest extends ActorRequest {
+  @IsUUID()
+  taskId!: string;
+}
+
+export class CreateTaskRequest extends withActor(CreateTaskBody) {}
+
+export class UpdateTaskRequest extends withActor(UpdateTaskBody) {
+  @IsUUID()
+  taskId!: string;
+}
+
+export class AssignRequest extends withActor(AssignBody) {
+  @IsUUID()
+  taskId!: string;
+}
+
+export class UnassignRequest extends TaskRequest {
+  @IsUUID()
+  userId!: string;
+}
+
+export class ListTasksRequest extends withActor(ListTasksQuery) {}
+
+/** A version conflict (409) carries the task as it is now in `details`. */
+export type TaskConflictDetails = { current: TaskDto };
+
+// ---- Events -------------------------------------------------------------------------
+
+export const TASK_EVENT_TYPES = ['task.created', 'task.updated', 'task.deleted', 'task.assigned', 'task.unassigned'] as const;
+export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+
+/** JetStream stream holding every task event; integrations add their own durable consumers. */
+export const TASK_EVENTS_STREAM = 'TASK_EVENTS';
+export const TASK_EVENTS_SUBJECT_PREFIX = 'tasks.events';
+/** `task.created` → `tasks.events.created`. */
+export function taskEventSubject(type: TaskEventType): string {
+  return `${TASK_EVENTS_SUBJECT_PREFIX}.${type.slice('task.'.length)}`;
+}
+
+export interface FieldChange<T = unknown> {
+  from: T;
+  to: T;
+}
+
+export interface TaskEvent {
+  eventId: string;
+  type: TaskEventType;
+  taskId: string;
+  actorId: string;
+  occurredAt: string;
+  /** The task after the change (for `task.deleted`, as it was when deleted). */
+  task: TaskDto;
+  /** For `task.updated` (and assignment changes: `assigneeIds`): field → {from, to}. */
+  changes?: Partial<Record<TaskChangeableField | 'assigneeIds', FieldChange>>;
+  /** Users who may see the event: owner and assignees (a removed assignee included). Admins see all. */
+  audience: string[];
+  requestId: string | null;
+}
+
+export const TasksContract = {
+  ping: defineRequest<Record<string, never>, PingResponse>('tasks.ping'),
+  create: defineRequest<CreateTaskRequest, TaskDto>('tasks.create'),
+  get: defineRequest<TaskRequest, TaskDto>('tasks.get'),
+  update: defineRequest<UpdateTaskRequest, TaskDto>('tasks.update'),
+  delete: defineRequest<TaskRequest, null>('tasks.delete'),
+  assign: defineRequest<AssignRequest, TaskDto>('tasks.assign'),
+  unassign: defineRequest<UnassignRequest, TaskDto>('tasks.unassign'),
+  list: defineRequest<ListTasksRequest, Page<TaskDto>>('tasks.list'),
+} as const;
