@@ -1,31 +1,155 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
-import { PageQuery, withActor, type Page } from './common.js';
-import { defineRequest } from './define.js';
-import type { TaskEvent } from './tasks.contract.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { ActorRequest, PageQuery, withActor, type Page } from './common.js';
+import { defineRequest, type PingResponse } from './define.js';
+import { TASK_EVENT_TYPES, TaskDto, type TaskEvent } from './tasks.contract.js';
 
-/** One entry of a task's activity (its event log), newest first. */
-export class ActivityEntryDto {
-  @ApiProperty({ format: 'uuid' }) eventId!: string;
-  @ApiProperty() type!: string;
-  @ApiProperty({ format: 'uuid' }) taskId!: string;
-  @ApiProperty({ format: 'uuid' }) actorId!: string;
-  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
-  @ApiProperty({ type: Object, required: false }) changes?: TaskEvent['changes'];
+// ---- Auth events (published by auth-service to JetStream, logged by events-service) ----
+
+export const AUTH_EVENT_TYPES = ['user.registered', 'user.login', 'user.login_failed', 'user.logout', 'user.role_changed'] as const;
+export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];
+
+export const AUTH_EVENTS_STREAM = 'AUTH_EVENTS';
+export const AUTH_EVENTS_SUBJECT_PREFIX = 'auth.events';
+/** `user.login_failed` → `auth.events.login_failed`. */
+export function authEventSubject(type: AuthEventType): string {
+  return `${AUTH_EVENTS_SUBJECT_PREFIX}.${type.slice('user.'.length)}`;
 }
 
-export class ActivityPageDto implements Page<ActivityEntryDto> {
-  @ApiProperty({ type: [ActivityEntryDto] }) items!: ActivityEntryDto[];
+export interface AuthEvent {
+  eventId: string;
+  type: AuthEventType;
+  /** The user the event is about (null for a failed login with an unknown email). */
+  userId: string | null;
+  /** Who did it: the user themself, or the admin for a role change. */
+  actorId: string | null;
+  occurredAt: string;
+  /** e.g. `{ email }` for login_failed, `{ from, to }` for role_changed. Never a password. */
+  data: Record<string, unknown>;
+  requestId: string | null;
+}
+
+export const EVENT_TYPES = [...TASK_EVENT_TYPES, ...AUTH_EVENT_TYPES] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+// ---- Event log API ---------------------------------------------------------------------
+
+export class EventLogDto {
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ enum: EVENT_TYPES }) type!: EventType;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) taskId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) actorId!: string | null;
+  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiProperty({ type: String, nullable: true }) requestId!: string | null;
+  @ApiPropertyOptional({ type: TaskDto, description: 'Task events: the task after the change' }) task?: TaskDto;
+  @ApiPropertyOptional({ type: Object, description: 'task.updated / assignments: field → {from, to}' }) changes?: TaskEvent['changes'];
+  @ApiPropertyOptional({ type: Object, description: 'Auth events: details such as the email or the roles' }) data?: Record<string, unknown>;
+}
+
+export class EventLogPageDto implements Page<EventLogDto> {
+  @ApiProperty({ type: [EventLogDto] }) items!: EventLogDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
+
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : Array.isArray(value) ? value.flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])) : value;
+
+export class ListEventsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: EVENT_TYPES, isArray: true, description: 'Repeat or comma-separate for several' })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(EVENT_TYPES.length)
+  @IsIn(EVENT_TYPES, { each: true })
+  type?: EventType[];
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  taskId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  actorId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'occurredAt ≥ from' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'occurredAt < to' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+export class ListEventsRequest extends withActor(ListEventsQuery) {}
 
 export class TaskActivityRequest extends withActor(PageQuery) {
   @IsUUID()
   taskId!: string;
 }
 
+// ---- Notifications -----------------------------------------------------------------------
+
+export class NotificationDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ enum: TASK_EVENT_TYPES }) type!: TaskEvent['type'];
+  @ApiProperty({ format: 'uuid' }) taskId!: string;
+  @ApiProperty({ format: 'uuid' }) actorId!: string;
+  @ApiProperty({ description: 'Title of the task when the event happened' }) taskTitle!: string;
+  @ApiPropertyOptional({ type: Object }) changes?: TaskEvent['changes'];
+  @ApiProperty() read!: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt!: string | null;
+}
+
+export class NotificationPageDto implements Page<NotificationDto> {
+  @ApiProperty({ type: [NotificationDto] }) items!: NotificationDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+  @ApiProperty({ description: "All of the caller's unread notifications, whatever the page" }) unreadCount!: number;
+}
+
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class ListNotificationsQuery extends PageQuery {
+  @ApiPropertyOptional({ type: Boolean, description: 'true: unread only' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  unread?: boolean;
+}
+
+export class ListNotificationsRequest extends withActor(ListNotificationsQuery) {}
+
+export class NotificationRequest extends ActorRequest {
+  @IsUUID()
+  notificationId!: string;
+}
+
+export class ReadAllResponseDto {
+  @ApiProperty() updated!: number;
+}
+
+/** Published on core NATS for realtime-service when a notification is created. */
+export const NOTIFICATION_CREATED_SUBJECT = 'notifications.created';
+export interface NotificationCreatedMessage {
+  userId: string;
+  notification: NotificationDto;
+}
+
 export const EventsContract = {
-  /** Answered by events-service; the gateway checks visibility with tasks-service first. */
-  taskActivity: defineRequest<TaskActivityRequest, Page<ActivityEntryDto>>('events.task-activity'),
+  ping: defineRequest<Record<string, never>, PingResponse>('events.ping'),
+  list: defineRequest<ListEventsRequest, Page<EventLogDto>>('events.list'),
+  /** The gateway checks visibility with tasks-service first. */
+  taskActivity: defineRequest<TaskActivityRequest, Page<EventLogDto>>('events.task-activity'),
+  listNotifications: defineRequest<ListNotificationsRequest, Page<NotificationDto> & { unreadCount: number }>('notifications.list'),
+  markRead: defineRequest<NotificationRequest, NotificationDto>('notifications.mark-read'),
+  readAll: defineRequest<ActorRequest, ReadAllResponseDto>('notifications.read-all'),
 } as const;
 
+/** A task's activity is a page of its event log. */
+export { EventLogPageDto as ActivityPageDto };
