@@ -2,15 +2,17 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccessTokenModule } from '#auth';
 import { ConfigModule } from '#config';
-import { NatsRequestContextInterceptor, RpcErrorFilter, rpcValidationPipe } from '#nats';
+import { HealthModule } from '#health';
+import { NatsRequestContextInterceptor, RpcErrorFilter, rpcValidationPipe, type TrackedNatsServer } from '#nats';
+import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import type { AuthEnv } from './config/auth.env.js';
-import { DatabaseModule } from './database/database.module.js';
+import { DatabaseModule, SERVICE_NAME } from './database/database.module.js';
 import { PingHandler } from './health/ping.handler.js';
 
 @Module({})
 export class AppModule {
-  static register(env: AuthEnv): DynamicModule {
+  static register(env: AuthEnv, nats: TrackedNatsServer): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -18,6 +20,17 @@ export class AppModule {
         AccessTokenModule.forRoot({ secret: env.JWT_ACCESS_SECRET, ttlSeconds: env.JWT_ACCESS_TTL }),
         DatabaseModule,
         AuthModule,
+        HealthModule.forRoot({
+          service: SERVICE_NAME,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => ({
+            port: env.HEALTH_PORT,
+            checks: [
+              { name: 'nats', check: () => nats.isConnected() || Promise.reject(new Error('disconnected')) },
+              { name: 'postgres', check: () => dataSource.query('SELECT 1') },
+            ],
+          }),
+        }),
       ],
       controllers: [PingHandler],
       providers: [

@@ -32,6 +32,9 @@ export const baseEnv = (() => ({
   SHUTDOWN_GRACE_MS: positiveInt.default(5000),
 })) satisfies EnvPiece;
 
+/** Port of the /health, /health/ready and /metrics server of a NATS-only service (0: any free port). */
+export const healthEnv = (defaultPort: number) => (() => ({ HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort) })) satisfies EnvPiece;
+
 export const httpEnv = (defaultPort: number) => (() => ({ PORT: port.default(defaultPort) })) satisfies EnvPiece;
 
 export const natsEnv = ((ctx) => ({
@@ -75,3 +78,11 @@ export const corsEnv = ((ctx) => ({
   ),
 })) satisfies EnvPiece;
 
+
+export const mongoEnv = ((ctx) => ({
+  MONGODB_URI: devDefault(
+    z.string().refine((u) => /^mongodb(\+srv)?:\/\/[^/\s]+/.test(u), 'must be a mongodb:// or mongodb+srv:// URL'),
+    'mongodb://127.0.0.1:27017/taskflow',
+    ctx,
+  ),
+})) satisfies EnvPiece;

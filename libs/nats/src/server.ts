@@ -1,4 +1,4 @@
-import { Transport, type NatsOptions } from '@nestjs/microservices';
+import { ServerNats, Transport, type NatsOptions } from '@nestjs/microservices';
 
 export interface NatsServerConfig {
   NATS_URL: string[];
@@ -21,4 +21,25 @@ export function natsServerOptions(env: NatsServerConfig, queue: string): NatsOpt
       gracePeriod: Math.min(2000, Math.floor(env.SHUTDOWN_GRACE_MS / 2)),
     },
   };
+}
+
+/**
+ * The NATS server strategy as an object, so the app can also ask it whether it is connected
+ * (readiness) — `createMicroservice(module, { strategy })`.
+ */
+export class TrackedNatsServer extends ServerNats {
+  private connected = false;
+
+  constructor(options: NatsOptions['options']) {
+    super(options ?? {});
+    this.status.subscribe((status) => (this.connected = status === 'connected'));
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+}
+
+export function createNatsServer(env: NatsServerConfig, queue: string): TrackedNatsServer {
+  return new TrackedNatsServer(natsServerOptions(env, queue).options);
 }

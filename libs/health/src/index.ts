@@ -1,0 +1,3 @@
+export * from './service-metrics.js';
+export * from './probe-server.js';
+export * from './health.module.js';
