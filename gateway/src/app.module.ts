@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -31,6 +32,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         UsersModule,
+        TasksModule,
       ],
       providers: [
         // Guards run in this order: rate limit first, so floods of bad tokens are limited too.

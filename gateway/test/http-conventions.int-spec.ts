@@ -7,7 +7,7 @@ let api: Api;
 const ALLOWED_ORIGIN = 'https://app.taskflow.test';
 
 beforeAll(async () => {
-  stack = await startStack({ CORS_ORIGIN: `${ALLOWED_ORIGIN},https://admin.taskflow.test` });
+  stack = await startStack({ CORS_ORIGIN: `${ALLOWED_ORIGIN},https://admin.taskflow.test` }, ['auth-service', 'tasks-service']);
   api = new Api(stack.baseUrl);
 });
 afterAll(() => stack?.close());

@@ -2,8 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { describeFailures, READINESS_TARGETS } from './readiness.js';
 
 describe('readiness', () => {
-  it('pings auth-service', () => {
-    expect(READINESS_TARGETS.map((t) => [t.name, t.ping.subject])).toContainEqual(['auth-service', 'auth.ping']);
+  it('pings auth-service and tasks-service', () => {
+    const targets = READINESS_TARGETS.map((t) => [t.name, t.ping.subject]);
+    expect(targets).toContainEqual(['auth-service', 'auth.ping']);
+    expect(targets).toContainEqual(['tasks-service', 'tasks.ping']);
   });
 
   it('names what failed', () => {

@@ -1,8 +1,9 @@
-import { AuthContract, type PingResponse, type RequestContract } from '#contracts';
+import { AuthContract, type PingResponse, type RequestContract, TasksContract } from '#contracts';
 
-/** Every service the gateway depends on; readiness pings each. Add tasks/events here as they land. */
+/** Every service the gateway depends on; readiness pings each. Add events/realtime here as they land. */
 export const READINESS_TARGETS: ReadonlyArray<{ name: string; ping: RequestContract<Record<string, never>, PingResponse> }> = [
   { name: 'auth-service', ping: AuthContract.ping },
+  { name: 'tasks-service', ping: TasksContract.ping },
 ];
 
 /** One sentence naming what failed, e.g. "auth-service not ready". */

@@ -9,6 +9,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict',
   413: 'Body over 100 kB',
+  428: 'Precondition Required: the version last read is missing (send `version` in the body or an If-Match header)',
   429: 'Rate limited; see Retry-After',
   503: 'A service is unavailable',
   504: 'A service timed out',

@@ -33,9 +33,12 @@ describe('mapError', () => {
     expect(mapError(new RpcError(ErrorCode.VALIDATION, ['a', 'b']), ID).body.message).toEqual(['a', 'b']);
   });
 
-  it('adds the current resource to a conflict that has one', () => {
+  it('adds the current resource to a conflict that has one (details.current), and nothing else of details', () => {
     const current = { id: 't1', version: 3 };
-    expect(mapError(new RpcError(ErrorCode.CONFLICT, 'Task was changed', current), ID).body.current).toEqual(current);
+    const mapped = mapError(new RpcError(ErrorCode.CONFLICT, 'Task was changed', { current, internal: 'x' }), ID);
+    expect(mapped.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'Task was changed', requestId: ID, current });
+    expect(mapError(new RpcError(ErrorCode.CONFLICT, 'Email already registered', { table: 'users' }), ID).body).not.toHaveProperty('current');
+    expect(mapError(new RpcError(ErrorCode.NOT_FOUND, 'Task not found', { current }), ID).body).not.toHaveProperty('current');
   });
 
   it('never repeats what a service said about an internal error', () => {

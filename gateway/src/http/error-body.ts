@@ -70,6 +70,17 @@ function httpMessage(exception: HttpException): string | string[] {
   return reason(exception.getStatus());
 }
 
+/**
+ * A version conflict carries `details: { current }` (contracts' TaskConflictDetails); only
+ * `current` reaches the client, never anything else a service put in `details`.
+ */
+export function conflictCurrent(exception: RpcError): unknown {
+  if (exception.code !== ErrorCode.CONFLICT) return undefined;
+  const details = exception.details;
+  if (typeof details !== 'object' || details === null || !('current' in details)) return undefined;
+  return (details as { current: unknown }).current;
+}
+
 /** Maps anything thrown while serving a request to the client-facing error; pure, so it is unit-tested. */
 export function mapError(exception: unknown, requestId: string): MappedError {
   const headers: Record<string, string> = {};
@@ -82,7 +93,8 @@ export function mapError(exception: unknown, requestId: string): MappedError {
   if (exception instanceof RpcError) {
     if (exception.code === ErrorCode.INTERNAL) return make(500, INTERNAL_MESSAGE);
     const mapped = make(exception.status, exception.messages);
-    if (exception.code === ErrorCode.CONFLICT && exception.details !== undefined) mapped.body.current = exception.details;
+    const current = conflictCurrent(exception);
+    if (current !== undefined) mapped.body.current = current;
     return mapped;
   }
 

@@ -4,3 +4,4 @@ export * from './common.js';
 export * from './auth.contract.js';
 export * from './tasks.contract.js';
 export * from './events.contract.js';
+export * from './realtime.contract.js';

@@ -242,4 +242,6 @@ export const TasksContract = {
   assign: defineRequest<AssignRequest, TaskDto>('tasks.assign'),
   unassign: defineRequest<UnassignRequest, TaskDto>('tasks.unassign'),
   list: defineRequest<ListTasksRequest, Page<TaskDto>>('tasks.list'),
+  /** Ids of the users who share at least one task with the actor (owner or assignee of it). */
+  collaborators: defineRequest<ActorRequest, string[]>('tasks.collaborators'),
 } as const;

@@ -4,14 +4,17 @@ import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
-import { AuthContract } from '#contracts';
-import { waitFor } from './wait.js';
+import { AuthContract, TasksContract } from '#contracts';
+import { StopWaiting, waitFor } from './wait.js';
 
 /** Services are run as built, as separate processes, exactly as `npm start` runs them. */
-export type ServiceName = 'gateway' | 'auth-service';
+export type ServiceName = 'gateway' | 'auth-service' | 'tasks-service';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const PING_SUBJECT: Record<Exclude<ServiceName, 'gateway'>, string> = { 'auth-service': AuthContract.ping.subject };
+const PING_SUBJECT: Record<Exclude<ServiceName, 'gateway'>, string> = {
+  'auth-service': AuthContract.ping.subject,
+  'tasks-service': TasksContract.ping.subject,
+};
 
 export const TEST_SECRETS = {
   JWT_ACCESS_SECRET: 'test-access-secret-0123456789-0123456789',
@@ -34,6 +37,8 @@ export function testEnv(): Record<string, string> {
     REDIS_URL: required('TEST_REDIS_URL'),
     NATS_URL: required('TEST_NATS_URL'),
     BCRYPT_ROUNDS: '4',
+    // Probe servers of NATS-only services on any free port, so several instances can run.
+    HEALTH_PORT: '0',
     // Every suite's requests come from 127.0.0.1; the rate-limit suite sets its own limits.
     RATE_LIMIT_MAX: '100000',
     ADMIN_EMAIL: TEST_ADMIN.email,
@@ -91,19 +96,24 @@ export async function startService(name: ServiceName, env: Record<string, string
     throw new Error(`${name} exited with ${code} during start-up:\n${service.logs().slice(-20).join('\n')}`);
   });
   failed.catch(() => undefined);
-  await Promise.race([waitUntilServing(name, env, timeoutMs), failed]);
+  await Promise.race([waitUntilServing(name, env, timeoutMs, () => child.exitCode !== null || child.signalCode !== null), failed]);
   return service;
 }
 
-async function waitUntilServing(name: ServiceName, env: Record<string, string>, timeoutMs: number): Promise<void> {
+async function waitUntilServing(name: ServiceName, env: Record<string, string>, timeoutMs: number, exited: () => boolean): Promise<void> {
+  /** Stops polling as soon as the process is gone, so nothing outlives a failed start. */
+  const unlessExited = <T>(probe: () => Promise<T>) => async () => {
+    if (exited()) throw new StopWaiting(`${name} exited`);
+    return probe();
+  };
   if (name === 'gateway') {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${env.PORT}/health`)).ok, timeoutMs, `${name} /health`);
+    await waitFor(unlessExited(async () => (await fetch(`http://127.0.0.1:${env.PORT}/health`)).ok), timeoutMs, `${name} /health`);
     return;
   }
   const nc = await connect({ servers: env.NATS_URL });
   try {
     const subject = PING_SUBJECT[name];
-    await waitFor(async () => !!(await nc.request(subject, JSON.stringify({ pattern: subject, data: {}, id: 'ping' }), { timeout: 500 })), timeoutMs, `${name} ping`);
+    await waitFor(unlessExited(async () => !!(await nc.request(subject, JSON.stringify({ pattern: subject, data: {}, id: 'ping' }), { timeout: 500 }))), timeoutMs, `${name} ping`);
   } finally {
     await nc.close();
   }

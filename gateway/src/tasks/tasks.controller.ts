@@ -1,0 +1,166 @@
+import { NatsRpcClient } from '#nats';
+import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import {
+  ActivityPageDto,
+  type Actor,
+  AssignBody,
+  CreateTaskBody,
+  ErrorResponseDto,
+  EventsContract,
+  ListTasksQuery,
+  PageQuery,
+  RpcError,
+  TaskDto,
+  TaskPageDto,
+  TasksContract,
+  UpdateTaskBody,
+} from '#contracts';
+import { CurrentUser } from '../auth/auth.decorators.js';
+import { ApiErrors } from '../http/api-errors.decorator.js';
+import { conflictCurrent } from '../http/error-body.js';
+import { resolveVersion, taskEtag } from './task-version.js';
+
+/** The 409 of a stale PATCH: the error shape plus the task as it is now, to merge and retry. */
+class TaskConflictResponseDto extends ErrorResponseDto {
+  @ApiProperty({ type: TaskDto, description: 'The task as it is now; retry with its version' }) current!: TaskDto;
+}
+
+const ETAG_HEADER = { ETag: { description: 'The task version, quoted (`"3"`): send it back as If-Match', schema: { type: 'string' } } };
+const uuid = () => new ParseUUIDPipe();
+
+@ApiTags('tasks')
+@ApiBearerAuth()
+@ApiExtraModels(TaskConflictResponseDto)
+@Controller('tasks')
+export class TasksController {
+  constructor(private readonly nats: NatsRpcClient) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a task owned by the caller' })
+  @ApiCreatedResponse({ type: TaskDto, headers: ETAG_HEADER })
+  @ApiErrors(400, 401, 413)
+  async create(@CurrentUser() actor: Actor, @Body() body: CreateTaskBody, @Res({ passthrough: true }) reply: FastifyReply): Promise<TaskDto> {
+    return withEtag(reply, await this.nats.request(TasksContract.create, { ...body, actor }));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Tasks the caller can see (owner, assignee; admins: all), filtered, sorted and paged by cursor' })
+  @ApiOkResponse({ type: TaskPageDto })
+  @ApiErrors(400, 401)
+  list(@CurrentUser() actor: Actor, @Query() query: ListTasksQuery): Promise<TaskPageDto> {
+    // `me` is resolved here, so the service only ever sees user ids.
+    const me = (id: string | undefined) => (id === 'me' ? actor.id : id);
+    return this.nats.request(TasksContract.list, { ...query, assigneeId: me(query.assigneeId), ownerId: me(query.ownerId), actor });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One task; 404 if it does not exist or the caller may not see it' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: TaskDto, headers: ETAG_HEADER })
+  @ApiErrors(400, 401, 404)
+  async get(@CurrentUser() actor: Actor, @Param('id', uuid()) taskId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<TaskDto> {
+    return withEtag(reply, await this.nats.request(TasksContract.get, { actor, taskId }));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change a task against the version last read',
+    description:
+      'The version comes from the body `version` or the If-Match header (`"3"`, `3` or `W/"3"`); both may be sent if equal (different: 400); ' +
+      'neither: 428 Precondition Required. A stale version gives 409 with the current task in `current`. ' +
+      'Owners and admins change every field; assignees change `status` only (other fields: 403).',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version last read (its ETag), unless `version` is in the body' })
+  @ApiOkResponse({ type: TaskDto, headers: ETAG_HEADER })
+  @ApiConflictResponse({ type: TaskConflictResponseDto, description: 'Someone changed the task first; `current` is the task as it is now' })
+  @ApiErrors(400, 401, 403, 404, 413, 428)
+  async update(
+    @CurrentUser() actor: Actor,
+    @Param('id', uuid()) taskId: string,
+    @Body() body: UpdateTaskBody,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TaskDto> {
+    const version = resolveVersion(body.version, ifMatch);
+    try {
+      return withEtag(reply, await this.nats.request(TasksContract.update, { ...body, version, taskId, actor }));
+    } catch (error) {
+      // The 409 body carries the current task; its ETag says the same, for clients that only read headers.
+      const current = error instanceof RpcError ? (conflictCurrent(error) as Partial<TaskDto> | undefined) : undefined;
+      if (typeof current?.version === 'number') void reply.header('ETag', taskEtag(current.version));
+      throw error;
+    }
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete a task (owner or admin)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiNoContentResponse()
+  @ApiErrors(400, 401, 403, 404)
+  async remove(@CurrentUser() actor: Actor, @Param('id', uuid()) taskId: string): Promise<void> {
+    await this.nats.request(TasksContract.delete, { actor, taskId });
+  }
+
+  @Post(':id/assignees')
+  @ApiOperation({ summary: 'Assign a user to the task (owner or admin)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiCreatedResponse({ type: TaskDto, headers: ETAG_HEADER })
+  @ApiErrors(400, 401, 403, 404)
+  async assign(
+    @CurrentUser() actor: Actor,
+    @Param('id', uuid()) taskId: string,
+    @Body() body: AssignBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TaskDto> {
+    return withEtag(reply, await this.nats.request(TasksContract.assign, { actor, taskId, userId: body.userId }));
+  }
+
+  @Delete(':id/assignees/:userId')
+  @ApiOperation({ summary: 'Unassign a user from the task (owner or admin)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'userId', format: 'uuid' })
+  @ApiOkResponse({ type: TaskDto, headers: ETAG_HEADER })
+  @ApiErrors(400, 401, 403, 404)
+  async unassign(
+    @CurrentUser() actor: Actor,
+    @Param('id', uuid()) taskId: string,
+    @Param('userId', uuid()) userId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TaskDto> {
+    return withEtag(reply, await this.nats.request(TasksContract.unassign, { actor, taskId, userId }));
+  }
+
+  @Get(':id/activity')
+  @ApiOperation({
+    summary: "The task's event log, newest first",
+    description: 'Visibility is checked with tasks-service first (404 for outsiders); the log comes from events-service (503 while it is not running).',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ActivityPageDto })
+  @ApiErrors(400, 401, 404)
+  async activity(@CurrentUser() actor: Actor, @Param('id', uuid()) taskId: string, @Query() query: PageQuery): Promise<ActivityPageDto> {
+    await this.nats.request(TasksContract.get, { actor, taskId });
+    return this.nats.request(EventsContract.taskActivity, { actor, taskId, limit: query.limit, cursor: query.cursor });
+  }
+}
+
+function withEtag(reply: FastifyReply, task: TaskDto): TaskDto {
+  void reply.header('ETag', taskEtag(task.version));
+  return task;
+}

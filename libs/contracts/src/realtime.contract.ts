@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ActorRequest } from './common.js';
+import { defineRequest, type PingResponse } from './define.js';
+import type { NotificationDto } from './events.contract.js';
+import type { TaskEvent } from './tasks.contract.js';
+
+/** Socket.IO namespace and path served by realtime-service. */
+export const REALTIME_NAMESPACE = '/tasks';
+export const REALTIME_PATH = '/socket.io';
+
+/** A task event as a client sees it: the audience (an internal routing list) removed. */
+export type ClientTaskEvent = Omit<TaskEvent, 'audience'>;
+
+export type Ack = { ok: true } | { ok: false; error: string };
+
+/** Typed Socket.IO events: the server is typed with these, and a frontend can import them. */
+export interface ServerToClientEvents {
+  'task:created': (event: ClientTaskEvent) => void;
+  'task:updated': (event: ClientTaskEvent) => void;
+  'task:deleted': (event: ClientTaskEvent) => void;
+  'task:assigned': (event: ClientTaskEvent) => void;
+  'task:unassigned': (event: ClientTaskEvent) => void;
+  'notification:new': (notification: NotificationDto) => void;
+  'auth:expired': () => void;
+}
+
+export interface ClientToServerEvents {
+  'task:subscribe': (payload: { taskId: string }, ack: (result: Ack) => void) => void;
+  'task:unsubscribe': (payload: { taskId: string }, ack: (result: Ack) => void) => void;
+}
+
+export class PresenceUserDto {
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ format: 'date-time', description: 'When this user was last seen connected' }) lastSeenAt!: string;
+}
+
+export class PresenceResponseDto {
+  @ApiProperty({ type: [PresenceUserDto] }) items!: PresenceUserDto[];
+}
+
+export const RealtimeContract = {
+  ping: defineRequest<Record<string, never>, PingResponse>('realtime.ping'),
+  /** Online users among those the caller shares tasks with (all, for admins). */
+  presence: defineRequest<ActorRequest, PresenceResponseDto>('realtime.presence'),
+} as const;
