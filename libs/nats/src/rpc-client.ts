@@ -26,6 +26,8 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(NatsRpcClient.name);
   private connection?: NatsConnection;
   private connecting?: Promise<NatsConnection>;
+  private retryTimer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(@Inject(NATS_CLIENT_OPTIONS) private readonly options: NatsClientOptions) {}
 
@@ -38,16 +40,27 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   connect(): Promise<NatsConnection> {
-    this.connecting ??= connect({
-      servers: this.options.servers,
-      name: this.options.name,
-      maxReconnectAttempts: -1,
-      waitOnFirstConnect: true,
-    }).then((connection) => {
-      this.connection = connection;
-      return connection;
-    });
+    this.connecting ??= this.connectWithRetry();
     return this.connecting;
+  }
+
+  /** Retries with back-off, and gives up for good at shutdown (no timer left behind). */
+  private async connectWithRetry(): Promise<NatsConnection> {
+    for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5000)) {
+      try {
+        const connection = await connect({ servers: this.options.servers, name: this.options.name, maxReconnectAttempts: -1 });
+        if (this.stopped) {
+          await connection.close();
+          throw new Error('NATS client shut down');
+        }
+        this.connection = connection;
+        return connection;
+      } catch (error) {
+        if (this.stopped) throw error;
+        this.logger.warn(`NATS not reachable (${String(error)}); retrying in ${delayMs} ms`);
+        await new Promise((resolve) => (this.retryTimer = setTimeout(resolve, delayMs)));
+      }
+    }
   }
 
   isConnected(): boolean {
@@ -95,9 +108,10 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
     const connection = this.connection;
     this.connection = undefined;
-    this.connecting = undefined;
     if (connection && !connection.isClosed()) await connection.drain().catch(() => connection.close());
   }
 }

@@ -1,0 +1,85 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { APP_ENV } from '#config';
+import type { Actor, Page, TaskDto } from '#contracts';
+import type { TasksEnv } from '../config/tasks.env.js';
+import type { NormalizedListQuery } from '../tasks/list-query.js';
+import { GLOBAL_GENERATION_KEY, generationKeyFor, listCacheKey, userGenerationKey } from './list-cache-key.js';
+import { REDIS } from './redis.provider.js';
+
+const WARN_EVERY_MS = 30_000;
+
+/**
+ * List pages in Redis, keyed by the reader's generation counter. A write bumps the counters
+ * of everyone it concerns (and the global one) after it commits and before it answers, so
+ * every page that could hold the old task is unreachable at once: no KEYS, no SCAN, old
+ * pages just expire. Redis is optional: any failure is a cache miss (or a skipped bump),
+ * logged at most every 30 s, never an error for the caller.
+ */
+@Injectable()
+export class TaskListCache {
+  private readonly logger = new Logger(TaskListCache.name);
+  private lastWarning = 0;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_ENV) private readonly env: Pick<TasksEnv, 'TASK_LIST_CACHE_TTL_S'>,
+  ) {}
+
+  /** The cache key for this read, or null when the cache cannot be used right now. */
+  async keyFor(actor: Actor, query: NormalizedListQuery): Promise<string | null> {
+    try {
+      const generationKey = generationKeyFor(actor);
+      let generation = await this.redis.get(generationKey);
+      if (generation === null) {
+        // A counter that never existed (or was lost): start it at a value no old page used.
+        await this.redis.set(generationKey, String(Date.now()), 'NX');
+        generation = await this.redis.get(generationKey);
+        if (generation === null) return null;
+      }
+      return listCacheKey(actor, generation, query);
+    } catch (error) {
+      this.warn('read', error);
+      return null;
+    }
+  }
+
+  async get(key: string): Promise<Page<TaskDto> | null> {
+    try {
+      const cached = await this.redis.get(key);
+      return cached === null ? null : (JSON.parse(cached) as Page<TaskDto>);
+    } catch (error) {
+      this.warn('read', error);
+      return null;
+    }
+  }
+
+  async set(key: string, page: Page<TaskDto>): Promise<void> {
+    try {
+      await this.redis.set(key, JSON.stringify(page), 'EX', this.env.TASK_LIST_CACHE_TTL_S);
+    } catch (error) {
+      this.warn('write', error);
+    }
+  }
+
+  /** After a write committed: every list of these users, and every admin list, is stale. */
+  async invalidate(userIds: Iterable<string>): Promise<void> {
+    try {
+      const pipeline = this.redis.pipeline();
+      for (const userId of new Set(userIds)) pipeline.incr(userGenerationKey(userId));
+      pipeline.incr(GLOBAL_GENERATION_KEY);
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed) throw failed[0];
+    } catch (error) {
+      this.warn('invalidate', error);
+    }
+  }
+
+  private warn(operation: string, error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarning < WARN_EVERY_MS) return;
+    this.lastWarning = now;
+    this.logger.warn(`List cache unavailable (${operation}: ${error instanceof Error ? error.message : String(error)}); serving uncached`);
+  }
+}

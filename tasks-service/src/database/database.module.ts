@@ -1,0 +1,32 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_ENV } from '#config';
+import { runMigrationsLocked, typeOrmOptions } from '#postgres';
+import type { TasksEnv } from '../config/tasks.env.js';
+import { OutboxEntity } from '../outbox/outbox.entity.js';
+import { TaskAssignmentEntity, TaskEntity } from '../tasks/task.entity.js';
+import { CreateTasks1765000000000 } from './migrations/1765000000000-create-tasks.js';
+
+export const SERVICE_NAME = 'tasks-service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_ENV],
+      useFactory: (env: TasksEnv) =>
+        typeOrmOptions(env, {
+          service: SERVICE_NAME,
+          entities: [TaskEntity, TaskAssignmentEntity, OutboxEntity],
+          migrations: [CreateTasks1765000000000],
+        }),
+    }),
+  ],
+})
+export class DatabaseModule implements OnModuleInit {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  onModuleInit(): Promise<void> {
+    return runMigrationsLocked(this.dataSource, SERVICE_NAME);
+  }
+}

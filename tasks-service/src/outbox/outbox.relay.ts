@@ -1,0 +1,219 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import type { DataSource } from 'typeorm';
+import { TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX } from '#contracts';
+import type { OutboxSignal } from './outbox.signal.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The task-event stream, created by the relay when absent (an existing stream is left as
+ * operators configured it):
+ * - file storage, limits retention, so any integration can add its own durable consumer;
+ * - events kept 7 days, then the oldest are discarded (`discard: old`);
+ * - a 2-minute duplicate window: a message id (the eventId) seen within it is stored once,
+ *   which absorbs a relay that crashes between publishing and marking the row published.
+ */
+export const TASK_EVENTS_STREAM_CONFIG: Partial<StreamConfig> & { name: string; subjects: string[] } = {
+  name: TASK_EVENTS_STREAM,
+  subjects: [`${TASK_EVENTS_SUBJECT_PREFIX}.>`],
+  storage: StorageType.File,
+  retention: RetentionPolicy.Limits,
+  discard: DiscardPolicy.Old,
+  max_age: nanos(7 * DAY_MS),
+  duplicate_window: nanos(2 * 60_000),
+};
+
+export interface OutboxRelayOptions {
+  servers: string[];
+  /** NATS connection name. */
+  name: string;
+  pollMs: number;
+  batchSize?: number;
+  publishTimeoutMs?: number;
+  maxBackoffMs?: number;
+}
+
+type BatchOutcome = { kind: 'done' | 'full' | 'busy' } | { kind: 'failed'; error: unknown };
+
+/** One relay at a time publishes, so events leave in outbox (commit-id) order across replicas. */
+const RELAY_LOCK = 'taskflow:outbox:tasks-service';
+
+/**
+ * Publishes committed outbox rows to JetStream, in id order, each with its eventId as the
+ * message id. Rows are claimed with FOR UPDATE SKIP LOCKED inside a transaction-scoped
+ * advisory lock, so replicas never publish a row concurrently; the stream's duplicate window
+ * drops a re-publish after a crash. A failure is recorded on its row, the batch stops and
+ * the relay backs off (exponentially, capped) until NATS answers again.
+ */
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private connection?: NatsConnection;
+  private loop?: Promise<void>;
+  private stopping = false;
+  private wakeSleeper?: () => void;
+  private failing = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signal: OutboxSignal,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.loop ??= this.run().catch((error: unknown) => this.logger.error(`Outbox relay stopped: ${describe(error)}`));
+  }
+
+  /** Stops taking batches, lets the one in flight finish, then drains the connection. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.signal.notify();
+    this.wakeSleeper?.();
+    await this.loop;
+    this.loop = undefined;
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection && !connection.isClosed()) await connection.drain().catch(() => connection.close());
+  }
+
+  private async run(): Promise<void> {
+    const connection = await this.connect();
+    if (!connection) return;
+    const js = jetstream(connection, { timeout: this.options.publishTimeoutMs ?? 3000 });
+    let streamReady = false;
+    let failures = 0;
+    while (!this.stopping) {
+      let outcome: BatchOutcome;
+      try {
+        if (!streamReady) streamReady = await this.ensureStream(connection).then(() => true);
+        outcome = await this.publishBatch(js);
+      } catch (error) {
+        outcome = { kind: 'failed', error };
+      }
+      if (outcome.kind === 'failed') {
+        failures += 1;
+        const delay = this.backoff(failures);
+        if (!this.failing) this.logger.warn(`Outbox publishing failed (${describe(outcome.error)}); retrying with back-off`);
+        this.failing = true;
+        await this.sleep(delay);
+        continue;
+      }
+      if (this.failing) this.logger.log('Outbox publishing resumed');
+      this.failing = false;
+      failures = 0;
+      if (outcome.kind === 'full') continue;
+      // Another replica holds the relay lock: look again soon, it may stop.
+      if (outcome.kind === 'busy') await this.sleep(Math.min(250, this.options.pollMs));
+      else await this.signal.wait(this.options.pollMs);
+    }
+  }
+
+  private backoff(failures: number): number {
+    return Math.min(this.options.maxBackoffMs ?? 10_000, 100 * 2 ** Math.min(failures - 1, 16));
+  }
+
+  /** Keeps trying until connected or stopped; later outages are handled by the client's reconnects. */
+  private async connect(): Promise<NatsConnection | undefined> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        this.connection = await connect({ servers: this.options.servers, name: this.options.name, maxReconnectAttempts: -1 });
+        if (this.stopping) return undefined;
+        return this.connection;
+      } catch (error) {
+        failures += 1;
+        if (failures === 1) this.logger.warn(`Outbox relay cannot reach NATS (${describe(error)}); retrying`);
+        await this.sleep(this.backoff(failures));
+      }
+    }
+    return undefined;
+  }
+
+  private async ensureStream(connection: NatsConnection): Promise<void> {
+    const jsm = await jetstreamManager(connection);
+    try {
+      await jsm.streams.info(TASK_EVENTS_STREAM);
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
+      try {
+        await jsm.streams.add(TASK_EVENTS_STREAM_CONFIG);
+        this.logger.log(`Created JetStream stream ${TASK_EVENTS_STREAM}`);
+      } catch (addError) {
+        // Another replica may have created it a moment ago.
+        await jsm.streams.info(TASK_EVENTS_STREAM).catch(() => {
+          throw addError;
+        });
+      }
+    }
+  }
+
+  private publishBatch(js: JetStreamClient): Promise<BatchOutcome> {
+    const batchSize = this.options.batchSize ?? 100;
+    return this.dataSource.transaction(async (db): Promise<BatchOutcome> => {
+      const [{ locked }] = (await db.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [RELAY_LOCK])) as { locked: boolean }[];
+      if (!locked) return { kind: 'busy' };
+      const rows = (await db.query(
+        `SELECT id, event_id, subject, payload FROM outbox
+          WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [batchSize],
+      )) as { id: string; event_id: string; subject: string; payload: unknown }[];
+      const published: string[] = [];
+      let failure: { id: string; error: unknown } | undefined;
+      for (const row of rows) {
+        try {
+          await js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.event_id });
+          published.push(row.id);
+        } catch (error) {
+          failure = { id: row.id, error };
+          break;
+        }
+      }
+      if (published.length > 0) {
+        await db.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])', [published]);
+      }
+      if (failure) {
+        await db.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [failure.id, describe(failure.error).slice(0, 1000)]);
+        return { kind: 'failed', error: failure.error };
+      }
+      return { kind: rows.length === batchSize ? 'full' : 'done' };
+    });
+  }
+
+  /** A pause that stop() cuts short. */
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeSleeper = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeSleeper = done;
+    });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from '@jest/globals';
+import { diffFields, hasChanges, requestedFields, type TaskFields } from './task.changes.js';
+import { audienceOf, buildTaskEvent } from './task.events.js';
+
+const current: TaskFields = { title: 'Write report', description: '', status: 'todo', priority: 'medium', dueDate: '2030-01-01T00:00:00.000Z' };
+
+describe('task changes', () => {
+  it('keeps only the fields present in the request, dates made canonical', () => {
+    expect(requestedFields({ status: 'done', version: 3 })).toEqual({ status: 'done' });
+    expect(requestedFields({ dueDate: '2030-01-01T01:00:00+01:00' })).toEqual({ dueDate: '2030-01-01T00:00:00.000Z' });
+    expect(requestedFields({ dueDate: null })).toEqual({ dueDate: null });
+    expect(requestedFields({})).toEqual({});
+  });
+
+  it('lists only values that really change', () => {
+    const changes = diffFields(current, { title: 'Write report', status: 'in_progress', dueDate: '2030-01-01T00:00:00.000Z', priority: 'high' });
+    expect(changes).toEqual({ status: { from: 'todo', to: 'in_progress' }, priority: { from: 'medium', to: 'high' } });
+    expect(hasChanges(changes)).toBe(true);
+  });
+
+  it('sees a cleared due date and an unchanged request', () => {
+    expect(diffFields(current, { dueDate: null })).toEqual({ dueDate: { from: '2030-01-01T00:00:00.000Z', to: null } });
+    const none = diffFields(current, { status: 'todo', description: '' });
+    expect(none).toEqual({});
+    expect(hasChanges(none)).toBe(false);
+  });
+});
+
+describe('task events', () => {
+  const task = {
+    id: '44444444-4444-4444-8444-444444444444',
+    ...current,
+    ownerId: 'o',
+    assigneeIds: ['a', 'o', 'b'],
+    version: 2,
+    createdAt: '2030-01-01T00:00:00.000Z',
+    updatedAt: '2030-01-01T00:00:00.000Z',
+  };
+
+  it('addresses owner, assignees and former assignees once each', () => {
+    expect(audienceOf(task)).toEqual(['o', 'a', 'b']);
+    expect(audienceOf(task, ['c', 'a'])).toEqual(['o', 'a', 'b', 'c']);
+  });
+
+  it('builds the contract payload with subject and message id', () => {
+    const now = new Date('2030-02-02T00:00:00.000Z');
+    const message = buildTaskEvent({ type: 'task.unassigned', task, actorId: 'o', changes: { assigneeIds: { from: ['a', 'c'], to: ['a'] } }, formerAudience: ['c'], requestId: null, now });
+    expect(message.subject).toBe('tasks.events.unassigned');
+    expect(message.eventId).toBe(message.payload.eventId);
+    expect(message.payload).toEqual({
+      eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      type: 'task.unassigned',
+      taskId: task.id,
+      actorId: 'o',
+      occurredAt: now.toISOString(),
+      task,
+      changes: { assigneeIds: { from: ['a', 'c'], to: ['a'] } },
+      audience: ['o', 'a', 'b', 'c'],
+      requestId: null,
+    });
+    expect(buildTaskEvent({ type: 'task.created', task, actorId: 'o', requestId: 'r1' }).payload).not.toHaveProperty('changes');
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from '@jest/globals';
+import { accessOf, canManage, canSee, forbiddenFields } from './task.policy.js';
+
+const owner = '11111111-1111-4111-8111-111111111111';
+const assignee = '22222222-2222-4222-8222-222222222222';
+const stranger = '33333333-3333-4333-8333-333333333333';
+const task = { ownerId: owner };
+
+describe('task policy', () => {
+  it('sees owner, assignee and admin; nobody else', () => {
+    expect(accessOf({ id: owner, role: 'member' }, task, [assignee])).toBe('owner');
+    expect(accessOf({ id: assignee, role: 'member' }, task, [assignee])).toBe('assignee');
+    expect(accessOf({ id: stranger, role: 'admin' }, task, [assignee])).toBe('admin');
+    expect(accessOf({ id: stranger, role: 'member' }, task, [assignee])).toBe('none');
+    expect(canSee('none')).toBe(false);
+    expect(['owner', 'assignee', 'admin'].every((a) => canSee(a as never))).toBe(true);
+  });
+
+  it('lets owner and admin manage, not an assignee', () => {
+    expect(canManage('owner')).toBe(true);
+    expect(canManage('admin')).toBe(true);
+    expect(canManage('assignee')).toBe(false);
+    expect(canManage('none')).toBe(false);
+  });
+
+  it('lets an assignee send only status', () => {
+    expect(forbiddenFields('assignee', ['status'])).toEqual([]);
+    expect(forbiddenFields('assignee', ['status', 'title', 'dueDate'])).toEqual(['title', 'dueDate']);
+    expect(forbiddenFields('owner', ['status', 'title', 'description', 'priority', 'dueDate'])).toEqual([]);
+    expect(forbiddenFields('admin', ['title'])).toEqual([]);
+  });
+
+  it('treats an owner who is also assigned as the owner', () => {
+    expect(accessOf({ id: owner, role: 'member' }, task, [owner])).toBe('owner');
+  });
+});

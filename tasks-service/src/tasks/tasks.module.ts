@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersClient } from '../users/users.client.js';
+import { TaskAssignmentEntity, TaskEntity } from './task.entity.js';
+import { TasksHandler } from './tasks.handler.js';
+import { TasksRepository } from './tasks.repository.js';
+import { TasksService } from './tasks.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([TaskEntity, TaskAssignmentEntity])],
+  controllers: [TasksHandler],
+  providers: [TasksService, TasksRepository, UsersClient],
+})
+export class TasksModule {}

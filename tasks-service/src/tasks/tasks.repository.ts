@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Actor, TaskPriority, TaskStatus } from '#contracts';
+import type { OutboxMessage } from './task.events.js';
+import type { TaskFields } from './task.changes.js';
+import { TaskEntity, type TaskRecord } from './task.entity.js';
+import { buildListSql, TASK_COLUMNS, type ListPosition, type NormalizedListQuery } from './list-query.js';
+
+interface TaskRow {
+  id: string;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  priority: TaskPriority;
+  due_date: Date | null;
+  owner_id: string;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface NewTask {
+  title: string;
+  description: string;
+  status: TaskStatus;
+  priority: TaskPriority;
+  dueDate: string | null;
+  ownerId: string;
+}
+
+export interface ListedTask extends TaskRecord {
+  sortValue: string;
+}
+
+const COLUMNS = TASK_COLUMNS.replace(/t\./g, '');
+const FIELD_COLUMNS: Record<keyof TaskFields, string> = {
+  title: 'title',
+  description: 'description',
+  status: 'status',
+  priority: 'priority',
+  dueDate: 'due_date',
+};
+
+function toEntity(row: TaskRow): TaskEntity {
+  return Object.assign(new TaskEntity(), {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    priority: row.priority,
+    dueDate: row.due_date,
+    ownerId: row.owner_id,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+/**
+ * Persistence of tasks, assignments and outbox rows. Methods that write take the
+ * transaction's EntityManager: a change and its outbox row always commit together.
+ */
+@Injectable()
+export class TasksRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** The task and its assignees; `lock` takes the row lock for the rest of the transaction. */
+  async find(id: string, db: EntityManager = this.dataSource.manager, lock = false): Promise<TaskRecord | null> {
+    const rows = (await db.query(`SELECT ${COLUMNS} FROM tasks WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])) as TaskRow[];
+    if (rows.length === 0) return null;
+    return { task: toEntity(rows[0]!), assigneeIds: await this.assigneesOf(id, db) };
+  }
+
+  async assigneesOf(taskId: string, db: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows = (await db.query('SELECT user_id FROM task_assignments WHERE task_id = $1 ORDER BY created_at, user_id', [taskId])) as { user_id: string }[];
+    return rows.map((row) => row.user_id);
+  }
+
+  async insert(db: EntityManager, task: NewTask): Promise<TaskEntity> {
+    const rows = (await db.query(
+      `INSERT INTO tasks (title, description, status, priority, due_date, owner_id)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId],
+    )) as TaskRow[];
+    return toEntity(rows[0]!);
+  }
+
+  /** Optimistic update: null when the version moved on (or the task is gone). */
+  async updateIfVersion(db: EntityManager, id: string, version: number, fields: Partial<TaskFields>): Promise<TaskEntity | null> {
+    const params: unknown[] = [id, version];
+    const sets = Object.entries(fields).map(([field, value]) => {
+      params.push(value);
+      return `${FIELD_COLUMNS[field as keyof TaskFields]} = $${params.length}`;
+    });
+    const [rows] = (await db.query(
+      `UPDATE tasks SET ${[...sets, 'version = version + 1', 'updated_at = clock_timestamp()'].join(', ')}
+        WHERE id = $1 AND version = $2 RETURNING ${COLUMNS}`,
+      params,
+    )) as [TaskRow[], number];
+    return rows.length > 0 ? toEntity(rows[0]!) : null;
+  }
+
+  /** For assignment changes: the task (locked by the caller) gets a new version. */
+  async bumpVersion(db: EntityManager, id: string): Promise<TaskEntity> {
+    const [rows] = (await db.query(
+      `UPDATE tasks SET version = version + 1, updated_at = clock_timestamp() WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id],
+    )) as [TaskRow[], number];
+    return toEntity(rows[0]!);
+  }
+
+  async delete(db: EntityManager, id: string): Promise<void> {
+    await db.query('DELETE FROM tasks WHERE id = $1', [id]);
+  }
+
+  /** False when the user was already assigned. */
+  async addAssignee(db: EntityManager, taskId: string, userId: string): Promise<boolean> {
+    const rows = (await db.query(
+      'INSERT INTO task_assignments (task_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING user_id',
+      [taskId, userId],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** False when the user was not assigned. */
+  async removeAssignee(db: EntityManager, taskId: string, userId: string): Promise<boolean> {
+    const [rows] = (await db.query('DELETE FROM task_assignments WHERE task_id = $1 AND user_id = $2 RETURNING user_id', [taskId, userId])) as [
+      unknown[],
+      number,
+    ];
+    return rows.length > 0;
+  }
+
+  async insertOutbox(db: EntityManager, message: OutboxMessage): Promise<void> {
+    await db.query('INSERT INTO outbox (event_id, subject, payload) VALUES ($1, $2, $3)', [message.eventId, message.subject, JSON.stringify(message.payload)]);
+  }
+
+  /** One page (plus one row, if `limit` asks for it) of the tasks the actor may see. */
+  async list(query: NormalizedListQuery, actor: Actor, after: ListPosition | undefined, limit: number): Promise<ListedTask[]> {
+    const { sql, params } = buildListSql(query, actor, after, limit);
+    const rows = (await this.dataSource.query(sql, params)) as (TaskRow & { sort_value: string })[];
+    if (rows.length === 0) return [];
+    const assignments = (await this.dataSource.query(
+      'SELECT task_id, user_id FROM task_assignments WHERE task_id = ANY($1::uuid[]) ORDER BY created_at, user_id',
+      [rows.map((row) => row.id)],
+    )) as { task_id: string; user_id: string }[];
+    const assignees = new Map<string, string[]>();
+    for (const { task_id, user_id } of assignments) assignees.set(task_id, [...(assignees.get(task_id) ?? []), user_id]);
+    return rows.map((row) => ({ task: toEntity(row), assigneeIds: assignees.get(row.id) ?? [], sortValue: row.sort_value }));
+  }
+}

@@ -1,0 +1,195 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { APP_ENV } from '#config';
+import type {
+  Actor,
+  AssignRequest,
+  CreateTaskRequest,
+  ListTasksRequest,
+  Page,
+  TaskChangeableField,
+  TaskDto,
+  TaskEventType,
+  TaskRequest,
+  UnassignRequest,
+  UpdateTaskRequest,
+} from '#contracts';
+import { currentRequestId } from '#logging';
+import { TaskListCache } from '../cache/task-list.cache.js';
+import type { TasksEnv } from '../config/tasks.env.js';
+import { OutboxSignal } from '../outbox/outbox.signal.js';
+import { UsersClient } from '../users/users.client.js';
+import { ListCursorCodec } from './list-cursor.js';
+import { normalizeListQuery } from './list-query.js';
+import { diffFields, hasChanges, normalizeDate, requestedFields, type TaskChanges, type TaskFields } from './task.changes.js';
+import { toTaskDto, type TaskRecord } from './task.entity.js';
+import { buildTaskEvent } from './task.events.js';
+import { accessOf, canManage, canSee, forbiddenFields } from './task.policy.js';
+import { assigneeStatusOnly, nothingToChange, ownerOrAdminOnly, taskNotFound, unknownAssignee, versionConflict, versionRequired } from './tasks.errors.js';
+import { TasksRepository } from './tasks.repository.js';
+
+/** What a write did: the task to answer with and the users whose lists it may change. */
+interface WriteOutcome {
+  task: TaskDto;
+  /** Empty when nothing changed (no event, no cache bump). */
+  affectedUsers: string[];
+}
+
+const unchanged = (task: TaskDto): WriteOutcome => ({ task, affectedUsers: [] });
+
+@Injectable()
+export class TasksService {
+  private readonly cursors: ListCursorCodec;
+
+  constructor(
+    private readonly tasks: TasksRepository,
+    private readonly listCache: TaskListCache,
+    private readonly outbox: OutboxSignal,
+    private readonly users: UsersClient,
+    @Inject(APP_ENV) env: Pick<TasksEnv, 'CURSOR_SECRET'>,
+  ) {
+    this.cursors = new ListCursorCodec(env.CURSOR_SECRET);
+  }
+
+  async create(request: CreateTaskRequest): Promise<TaskDto> {
+    return this.write(async (db) => {
+      const task = await this.tasks.insert(db, {
+        title: request.title,
+        description: request.description ?? '',
+        status: request.status ?? 'todo',
+        priority: request.priority ?? 'medium',
+        dueDate: normalizeDate(request.dueDate ?? null),
+        ownerId: request.actor.id,
+      });
+      const dto = toTaskDto({ task, assigneeIds: [] });
+      await this.recordEvent(db, 'task.created', dto, request.actor);
+      return { task: dto, affectedUsers: [dto.ownerId] };
+    });
+  }
+
+  async get(request: TaskRequest): Promise<TaskDto> {
+    return toTaskDto(this.visible(await this.tasks.find(request.taskId), request.actor));
+  }
+
+  /** Optimistic: applies only if `version` is still current, else CONFLICT with the task as it is. */
+  async update(request: UpdateTaskRequest): Promise<TaskDto> {
+    const { actor, taskId, version } = request;
+    if (version === undefined) throw versionRequired();
+    const requested = requestedFields(request);
+    const fields = Object.keys(requested) as TaskChangeableField[];
+    if (fields.length === 0) throw nothingToChange();
+
+    return this.write(async (db) => {
+      const current = this.visible(await this.tasks.find(taskId, db), actor);
+      const forbidden = forbiddenFields(accessOf(actor, current.task, current.assigneeIds), fields);
+      if (forbidden.length > 0) throw assigneeStatusOnly(forbidden);
+      const before = toTaskDto(current);
+      if (before.version !== version) throw versionConflict(before);
+      const changes = diffFields(before, requested);
+      if (!hasChanges(changes)) return unchanged(before);
+
+      const values = Object.fromEntries(Object.keys(changes).map((field) => [field, requested[field as TaskChangeableField]])) as Partial<TaskFields>;
+      const updated = await this.tasks.updateIfVersion(db, taskId, version, values);
+      if (!updated) {
+        // Another update committed between our read and our write: report the task as it is now.
+        const now = await this.tasks.find(taskId, db);
+        if (!now || !canSee(accessOf(actor, now.task, now.assigneeIds))) throw taskNotFound();
+        throw versionConflict(toTaskDto(now));
+      }
+      const after = toTaskDto({ task: updated, assigneeIds: current.assigneeIds });
+      await this.recordEvent(db, 'task.updated', after, actor, changes);
+      return { task: after, affectedUsers: [after.ownerId, ...after.assigneeIds] };
+    });
+  }
+
+  async delete(request: TaskRequest): Promise<null> {
+    await this.write(async (db) => {
+      const current = this.visible(await this.tasks.find(request.taskId, db, true), request.actor);
+      if (!canManage(accessOf(request.actor, current.task, current.assigneeIds))) throw ownerOrAdminOnly('delete it');
+      const before = toTaskDto(current);
+      await this.tasks.delete(db, before.id);
+      await this.recordEvent(db, 'task.deleted', before, request.actor);
+      return { task: before, affectedUsers: [before.ownerId, ...before.assigneeIds] };
+    });
+    return null;
+  }
+
+  /** Idempotent: assigning an assignee again answers the task unchanged. */
+  async assign(request: AssignRequest): Promise<TaskDto> {
+    const { actor, taskId, userId } = request;
+    // Checked before asking auth-service, so an invisible task never reveals anything.
+    const seen = this.manageable(await this.tasks.find(taskId), actor, 'assign users');
+    if (seen.assigneeIds.includes(userId)) return toTaskDto(seen);
+    if (!(await this.users.exists(userId))) throw unknownAssignee();
+
+    return this.write(async (db) => {
+      const current = this.manageable(await this.tasks.find(taskId, db, true), actor, 'assign users');
+      if (!(await this.tasks.addAssignee(db, taskId, userId))) return unchanged(toTaskDto(current));
+      const assigneeIds = [...current.assigneeIds, userId];
+      const after = toTaskDto({ task: await this.tasks.bumpVersion(db, taskId), assigneeIds });
+      await this.recordEvent(db, 'task.assigned', after, actor, { assigneeIds: { from: current.assigneeIds, to: assigneeIds } });
+      return { task: after, affectedUsers: [after.ownerId, ...assigneeIds] };
+    });
+  }
+
+  /** Idempotent: unassigning someone who is not assigned answers the task unchanged. */
+  async unassign(request: UnassignRequest): Promise<TaskDto> {
+    const { actor, taskId, userId } = request;
+    return this.write(async (db) => {
+      const current = this.manageable(await this.tasks.find(taskId, db, true), actor, 'unassign users');
+      if (!(await this.tasks.removeAssignee(db, taskId, userId))) return unchanged(toTaskDto(current));
+      const assigneeIds = current.assigneeIds.filter((id) => id !== userId);
+      const after = toTaskDto({ task: await this.tasks.bumpVersion(db, taskId), assigneeIds });
+      await this.recordEvent(db, 'task.unassigned', after, actor, { assigneeIds: { from: current.assigneeIds, to: assigneeIds } }, [userId]);
+      return { task: after, affectedUsers: [after.ownerId, ...current.assigneeIds] };
+    });
+  }
+
+  async list(request: ListTasksRequest): Promise<Page<TaskDto>> {
+    const query = normalizeListQuery(request, request.actor);
+    // Decoded before the cache is asked: a bad cursor is refused even when a page is cached.
+    const after = query.cursor ? this.cursors.decode(query.cursor, query.sort, query.order) : undefined;
+    const key = await this.listCache.keyFor(request.actor, query);
+    const cached = key ? await this.listCache.get(key) : null;
+    if (cached) return cached;
+
+    const rows = await this.tasks.list(query, request.actor, after, query.limit + 1);
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    const page: Page<TaskDto> = {
+      items: items.map(toTaskDto),
+      nextCursor: rows.length > query.limit && last ? this.cursors.encode(query.sort, query.order, { value: last.sortValue, id: last.task.id }) : null,
+    };
+    if (key) await this.listCache.set(key, page);
+    return page;
+  }
+
+  /**
+   * Runs a change in one transaction (the change and its outbox row commit together), then,
+   * before answering: wakes the outbox relay and makes every affected user's cached lists
+   * stale, so nobody reads a list older than a write they saw answered.
+   */
+  private async write(work: (db: EntityManager) => Promise<WriteOutcome>): Promise<TaskDto> {
+    const outcome = await this.tasks.transaction(work);
+    if (outcome.affectedUsers.length > 0) {
+      this.outbox.notify();
+      await this.listCache.invalidate(outcome.affectedUsers);
+    }
+    return outcome.task;
+  }
+
+  private recordEvent(db: EntityManager, type: TaskEventType, task: TaskDto, actor: Actor, changes?: TaskChanges, formerAudience?: string[]) {
+    return this.tasks.insertOutbox(db, buildTaskEvent({ type, task, actorId: actor.id, changes, formerAudience, requestId: currentRequestId() ?? null }));
+  }
+
+  private visible(record: TaskRecord | null, actor: Actor): TaskRecord {
+    if (!record || !canSee(accessOf(actor, record.task, record.assigneeIds))) throw taskNotFound();
+    return record;
+  }
+
+  private manageable(record: TaskRecord | null, actor: Actor, action: string): TaskRecord {
+    const visible = this.visible(record, actor);
+    if (!canManage(accessOf(actor, visible.task, visible.assigneeIds))) throw ownerOrAdminOnly(action);
+    return visible;
+  }
+}

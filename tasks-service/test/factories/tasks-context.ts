@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import pg from 'pg';
+import { loadEnv } from '#config';
+import { AuthContract, type Actor } from '#contracts';
+import { NatsRpcClient } from '#nats';
+import { testEnv } from '#testing';
+import { AppModule } from '../../src/app.module.js';
+import { tasksEnvSchema, type TasksEnv } from '../../src/config/tasks.env.js';
+
+export function tasksTestEnv(overrides: Record<string, string> = {}): TasksEnv {
+  return loadEnv(tasksEnvSchema, { ...testEnv(), OUTBOX_POLL_MS: '100', ...overrides });
+}
+
+/** tasks-service in this process (no NATS server listening): call its services directly. */
+export async function startTasksApp(overrides: Record<string, string> = {}): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(AppModule.register(tasksTestEnv(overrides)), { logger: ['error'] });
+  await app.init();
+  return app;
+}
+
+export const member = (id: string = randomUUID()): Actor => ({ id, role: 'member' });
+export const admin = (id: string = randomUUID()): Actor => ({ id, role: 'admin' });
+
+/** A NATS client that speaks the contracts, as the gateway does. */
+export async function natsClient(): Promise<NatsRpcClient> {
+  const client = new NatsRpcClient({ servers: [testEnv().NATS_URL!], name: 'tasks-service-tests', requestTimeoutMs: 5000 });
+  await client.connect();
+  return client;
+}
+
+/** A real user in auth-service (assignments are checked against it). */
+export async function registerUser(client: NatsRpcClient): Promise<Actor> {
+  const session = await client.request(AuthContract.register, {
+    email: `tasks-${randomUUID().slice(0, 8)}@example.test`,
+    password: 'correct horse battery',
+    name: 'Tasks Tester',
+  });
+  return { id: session.user.id, role: session.user.role };
+}
+
+/** A database of its own (created if missing), so no other running tasks-service relays its outbox. */
+export async function isolatedDatabaseUrl(suffix: string): Promise<string> {
+  const url = new URL(testEnv().DATABASE_URL!);
+  const name = `${url.pathname.slice(1)}_${suffix}`;
+  const adminUrl = new URL(url);
+  adminUrl.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: adminUrl.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { RpcError, TasksContract, type Actor, type TaskDto } from '#contracts';
+import type { NatsRpcClient } from '#nats';
+import { startService, testEnv, type RunningService } from '#testing';
+import { admin, natsClient, registerUser } from './factories/tasks-context.js';
+
+let services: RunningService[] = [];
+let client: NatsRpcClient;
+
+beforeAll(async () => {
+  services = await Promise.all([startService('auth-service', testEnv()), startService('tasks-service', testEnv())]);
+  client = await natsClient();
+}, 60000);
+afterAll(async () => {
+  await client?.onApplicationShutdown();
+  await Promise.all(services.map((service) => service.stop()));
+});
+
+async function failure(promise: Promise<unknown>): Promise<RpcError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof RpcError) return error;
+    throw error;
+  }
+  throw new Error('expected an error');
+}
+
+const create = (actor: Actor, title = `Task ${randomUUID().slice(0, 6)}`, extra: object = {}) =>
+  client.request(TasksContract.create, { actor, title, ...extra });
+
+describe('tasks over NATS', () => {
+  it('answers ping', async () => {
+    const reply = await client.request(TasksContract.ping, {});
+    expect(reply).toEqual({ service: 'tasks-service' });
+  });
+
+  it('creates with defaults and enforces who sees and changes a task', async () => {
+    const [owner, assignee, stranger] = [await registerUser(client), await registerUser(client), await registerUser(client)];
+    const task = await create(owner, '  Trimmed title ');
+    expect(task).toEqual({
+      id: expect.any(String),
+      title: 'Trimmed title',
+      description: '',
+      status: 'todo',
+      priority: 'medium',
+      dueDate: null,
+      ownerId: owner.id,
+      assigneeIds: [],
+      version: 1,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    expect((await failure(client.request(TasksContract.get, { actor: stranger, taskId: task.id }))).code).toBe('NOT_FOUND');
+    expect((await failure(client.request(TasksContract.update, { actor: stranger, taskId: task.id, version: 1, status: 'done' }))).code).toBe('NOT_FOUND');
+    expect(await client.request(TasksContract.get, { actor: admin(), taskId: task.id })).toEqual(task);
+
+    const unknown = await failure(client.request(TasksContract.assign, { actor: owner, taskId: task.id, userId: randomUUID() }));
+    expect(unknown.toBody()).toEqual({ code: 'VALIDATION', message: ['userId does not refer to an existing user'] });
+
+    const assigned = await client.request(TasksContract.assign, { actor: owner, taskId: task.id, userId: assignee.id });
+    expect(assigned).toMatchObject({ assigneeIds: [assignee.id], version: 2 });
+    expect(await client.request(TasksContract.assign, { actor: owner, taskId: task.id, userId: assignee.id })).toEqual(assigned);
+
+    expect((await failure(client.request(TasksContract.update, { actor: assignee, taskId: task.id, version: 2, title: 'Mine now' }))).code).toBe('FORBIDDEN');
+    expect((await failure(client.request(TasksContract.delete, { actor: assignee, taskId: task.id }))).code).toBe('FORBIDDEN');
+    expect((await failure(client.request(TasksContract.assign, { actor: assignee, taskId: task.id, userId: stranger.id }))).code).toBe('FORBIDDEN');
+    const started = await client.request(TasksContract.update, { actor: assignee, taskId: task.id, version: 2, status: 'in_progress' });
+    expect(started).toMatchObject({ status: 'in_progress', version: 3 });
+
+    expect((await failure(client.request(TasksContract.update, { actor: owner, taskId: task.id, status: 'done' }))).code).toBe('VALIDATION');
+    expect((await failure(client.request(TasksContract.update, { actor: owner, taskId: task.id, version: 3 }))).toBody()).toEqual({ code: 'VALIDATION', message: ['nothing to change'] });
+
+    const stale = await failure(client.request(TasksContract.update, { actor: owner, taskId: task.id, version: 2, title: 'Late' }));
+    expect(stale.code).toBe('CONFLICT');
+    expect(stale.details).toEqual({ current: started });
+
+    const unassigned = await client.request(TasksContract.unassign, { actor: owner, taskId: task.id, userId: assignee.id });
+    expect(unassigned).toMatchObject({ assigneeIds: [], version: 4 });
+    expect(await client.request(TasksContract.unassign, { actor: owner, taskId: task.id, userId: assignee.id })).toEqual(unassigned);
+    expect((await failure(client.request(TasksContract.get, { actor: assignee, taskId: task.id }))).code).toBe('NOT_FOUND');
+
+    expect(await client.request(TasksContract.delete, { actor: owner, taskId: task.id })).toBeNull();
+    expect((await failure(client.request(TasksContract.get, { actor: owner, taskId: task.id }))).code).toBe('NOT_FOUND');
+  });
+
+  it('lets exactly one of two racing updates with the same version win', async () => {
+    const owner = await registerUser(client);
+    const task = await create(owner);
+    const results = await Promise.allSettled(
+      ['first', 'second', 'third'].map((title) => client.request(TasksContract.update, { actor: owner, taskId: task.id, version: 1, title })),
+    );
+    const won = results.filter((r): r is PromiseFulfilledResult<TaskDto> => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(won[0]!.value.version).toBe(2);
+    for (const r of lost) {
+      expect((r.reason as RpcError).code).toBe('CONFLICT');
+      expect((r.reason as RpcError).details).toEqual({ current: won[0]!.value });
+    }
+  });
+
+  it('pages without skipping or repeating while tasks are inserted, and refuses bad cursors', async () => {
+    const owner = await registerUser(client);
+    const ids = new Set<string>();
+    for (let i = 0; i < 7; i += 1) ids.add((await create(owner, `Paged ${i}`, { priority: (['low', 'high', 'urgent'] as const)[i % 3], dueDate: i % 2 ? null : new Date(Date.UTC(2031, 0, i + 1)).toISOString() })).id);
+    for (const sort of ['createdAt', 'updatedAt', 'dueDate', 'priority'] as const) {
+      for (const order of ['asc', 'desc'] as const) {
+        const seen: TaskDto[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await client.request(TasksContract.list, { actor: owner, sort, order, limit: 3, ...(cursor ? { cursor } : {}) });
+          seen.push(...page.items);
+          // Inserted while paging: must not disturb what is left to read.
+          await create(owner, `Inserted during ${sort} ${order}`);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        const pagedIds = seen.map((t) => t.id);
+        expect(new Set(pagedIds).size).toBe(pagedIds.length);
+        for (const id of ids) expect(pagedIds).toContain(id);
+        if (sort === 'dueDate') {
+          const dues = seen.filter((t) => ids.has(t.id)).map((t) => t.dueDate);
+          expect(dues.slice(dues.indexOf(null)).every((d) => d === null)).toBe(true);
+        }
+      }
+    }
+    const first = await client.request(TasksContract.list, { actor: owner, limit: 1, q: 'PAGED' });
+    expect(first.items[0]!.title).toMatch(/^Paged/);
+    const bad = await failure(client.request(TasksContract.list, { actor: owner, cursor: `${first.nextCursor!.slice(0, -2)}AA` }));
+    expect(bad.toBody()).toEqual({ code: 'VALIDATION', message: ['cursor is not a valid cursor'] });
+    const otherSort = await failure(client.request(TasksContract.list, { actor: owner, q: 'paged', sort: 'priority', cursor: first.nextCursor! }));
+    expect(otherSort.code).toBe('VALIDATION');
+    expect((await client.request(TasksContract.list, { actor: owner, q: '%' })).items).toEqual([]);
+  });
+});
