@@ -457,6 +457,6 @@ describe('OpenAPI', () => {
     expect(Object.keys(update.responses)).toEqual(expect.arrayContaining(['200', '400', '403', '404', '409', '428']));
     expect(JSON.stringify(update.responses['409'])).toMatch(/TaskConflictResponseDto/);
     expect(update.security).toEqual([{ bearer: [] }]);
-    expect(JSON.stringify(paths['/api/tasks/{id}/activity']!.get.responses['200'])).toMatch(/ActivityPageDto/);
+    expect(JSON.stringify(paths['/api/tasks/{id}/activity']!.get.responses['200'])).toMatch(/EventLogPageDto/);
   });
 });

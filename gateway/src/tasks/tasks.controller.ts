@@ -15,7 +15,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
-  ActivityPageDto,
+  EventLogPageDto,
   type Actor,
   AssignBody,
   CreateTaskBody,
@@ -152,9 +152,9 @@ export class TasksController {
     description: 'Visibility is checked with tasks-service first (404 for outsiders); the log comes from events-service (503 while it is not running).',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: ActivityPageDto })
+  @ApiOkResponse({ type: EventLogPageDto })
   @ApiErrors(400, 401, 404)
-  async activity(@CurrentUser() actor: Actor, @Param('id', uuid()) taskId: string, @Query() query: PageQuery): Promise<ActivityPageDto> {
+  async activity(@CurrentUser() actor: Actor, @Param('id', uuid()) taskId: string, @Query() query: PageQuery): Promise<EventLogPageDto> {
     await this.nats.request(TasksContract.get, { actor, taskId });
     return this.nats.request(EventsContract.taskActivity, { actor, taskId, limit: query.limit, cursor: query.cursor });
   }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export const ROLES = ['admin', 'member'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,6 +21,7 @@ export class Actor {
 
 /** Base of every request made on behalf of a signed-in user. */
 export class ActorRequest {
+  @IsDefined()
   @ValidateNested()
   @Type(() => Actor)
   actor!: Actor;
@@ -32,6 +33,7 @@ type Constructor<T = object> = new (...args: any[]) => T;
 /** An HTTP body class plus the actor: the NATS request for that body. */
 export function withActor<Base extends Constructor>(base: Base) {
   class WithActor extends base {
+    @IsDefined()
     @ValidateNested()
     @Type(() => Actor)
     actor!: Actor;

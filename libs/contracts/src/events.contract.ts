@@ -150,6 +150,3 @@ export const EventsContract = {
   markRead: defineRequest<NotificationRequest, NotificationDto>('notifications.mark-read'),
   readAll: defineRequest<ActorRequest, ReadAllResponseDto>('notifications.read-all'),
 } as const;
-
-/** A task's activity is a page of its event log. */
-export { EventLogPageDto as ActivityPageDto };

@@ -2,3 +2,5 @@ export * from './wait.js';
 export * from './stack.js';
 export * from './api.js';
 export * from './tasks.js';
+export * from './realtime.js';
+export * from './events.js';

@@ -4,16 +4,18 @@ import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
-import { AuthContract, TasksContract } from '#contracts';
+import { AuthContract, EventsContract, RealtimeContract, TasksContract } from '#contracts';
 import { StopWaiting, waitFor } from './wait.js';
 
 /** Services are run as built, as separate processes, exactly as `npm start` runs them. */
-export type ServiceName = 'gateway' | 'auth-service' | 'tasks-service';
+export type ServiceName = 'gateway' | 'auth-service' | 'tasks-service' | 'events-service' | 'realtime-service';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PING_SUBJECT: Record<Exclude<ServiceName, 'gateway'>, string> = {
   'auth-service': AuthContract.ping.subject,
   'tasks-service': TasksContract.ping.subject,
+  'events-service': EventsContract.ping.subject,
+  'realtime-service': RealtimeContract.ping.subject,
 };
 
 export const TEST_SECRETS = {
@@ -43,6 +45,8 @@ export function testEnv(): Record<string, string> {
     RATE_LIMIT_MAX: '100000',
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
+    // events-service's MongoDB (a real server or jongodb), when globalSetup resolved one.
+    ...(process.env.TEST_MONGODB_URI ? { MONGODB_URI: process.env.TEST_MONGODB_URI } : {}),
     ...TEST_SECRETS,
   };
 }
@@ -106,7 +110,8 @@ async function waitUntilServing(name: ServiceName, env: Record<string, string>, 
     if (exited()) throw new StopWaiting(`${name} exited`);
     return probe();
   };
-  if (name === 'gateway') {
+  // Services with their own HTTP port: a NATS ping could be answered by another replica.
+  if (name === 'gateway' || name === 'realtime-service') {
     await waitFor(unlessExited(async () => (await fetch(`http://127.0.0.1:${env.PORT}/health`)).ok), timeoutMs, `${name} /health`);
     return;
   }
@@ -123,7 +128,8 @@ export interface Stack {
   env: Record<string, string>;
   baseUrl: string;
   services: Map<ServiceName, RunningService>;
-  start(name: ServiceName): Promise<RunningService>;
+  /** `env` overrides the stack's environment for this process only, e.g. realtime-service's own PORT. */
+  start(name: ServiceName, env?: Record<string, string>): Promise<RunningService>;
   stop(name: ServiceName): Promise<number | null>;
   close(): Promise<void>;
 }
@@ -137,8 +143,8 @@ export async function startStack(overrides: Record<string, string> = {}, backend
     env,
     baseUrl: `http://127.0.0.1:${port}`,
     services,
-    async start(name) {
-      const service = await startService(name, env);
+    async start(name, serviceEnv = {}) {
+      const service = await startService(name, { ...env, ...serviceEnv });
       services.set(name, service);
       return service;
     },

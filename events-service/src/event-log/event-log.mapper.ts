@@ -1,0 +1,51 @@
+import type { EventLogDto } from '#contracts';
+import type { ParsedEvent } from '../ingest/event-validation.js';
+import type { EventLog } from './event-log.schema.js';
+
+/** The log entry of a validated event (without createdAt, which the repository sets on insert). */
+export function logEntryFor(parsed: ParsedEvent): Omit<EventLog, 'createdAt'> {
+  if (parsed.source === 'task') {
+    const event = parsed.event;
+    return {
+      eventId: event.eventId,
+      type: event.type,
+      source: 'task',
+      taskId: event.taskId,
+      actorId: event.actorId,
+      userId: null,
+      audience: [...new Set(event.audience)],
+      occurredAt: new Date(event.occurredAt),
+      requestId: event.requestId,
+      task: event.task,
+      ...(event.changes ? { changes: event.changes } : {}),
+    };
+  }
+  const event = parsed.event;
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    source: 'auth',
+    taskId: null,
+    actorId: event.actorId,
+    userId: event.userId,
+    audience: event.userId ? [event.userId] : [],
+    occurredAt: new Date(event.occurredAt),
+    requestId: event.requestId,
+    data: event.data,
+  };
+}
+
+export function toEventLogDto(entry: EventLog): EventLogDto {
+  const dto: EventLogDto = {
+    eventId: entry.eventId,
+    type: entry.type,
+    taskId: entry.taskId ?? null,
+    actorId: entry.actorId ?? null,
+    occurredAt: entry.occurredAt.toISOString(),
+    requestId: entry.requestId ?? null,
+  };
+  if (entry.task) dto.task = entry.task;
+  if (entry.changes) dto.changes = entry.changes;
+  if (entry.data) dto.data = entry.data;
+  return dto;
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model, QueryFilter } from 'mongoose';
+import { EVENT_LOG_SORT } from './event-log.query.js';
+import { EventLog } from './event-log.schema.js';
+
+@Injectable()
+export class EventLogRepository {
+  constructor(@InjectModel(EventLog.name) private readonly logs: Model<EventLog>) {}
+
+  /**
+   * Writes the entry once per eventId: an upsert on the unique key that only sets fields
+   * on insert, so a redelivered event changes nothing. Returns whether it was new.
+   */
+  async insertOnce(entry: Omit<EventLog, 'createdAt'>, now = new Date()): Promise<boolean> {
+    try {
+      const result = await this.logs.updateOne({ eventId: entry.eventId }, { $setOnInsert: { ...entry, createdAt: now } }, { upsert: true });
+      return result.upsertedCount === 1;
+    } catch (error) {
+      // Two replicas upserting the same new eventId at once: the loser sees the unique index.
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** One page, newest first; fetches one more than `limit` to know whether a next page exists. */
+  page(filter: QueryFilter<EventLog>, limit: number): Promise<EventLog[]> {
+    return this.logs.find(filter).sort(EVENT_LOG_SORT).limit(limit + 1).lean<EventLog[]>().exec();
+  }
+
+  findByEventId(eventId: string): Promise<EventLog | null> {
+    return this.logs.findOne({ eventId }).lean<EventLog>().exec();
+  }
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}

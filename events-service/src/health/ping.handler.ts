@@ -1,0 +1,12 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { EventsContract, type PingResponse } from '#contracts';
+import { SERVICE_NAME } from '../database/database.module.js';
+
+@Controller()
+export class PingHandler {
+  @MessagePattern(EventsContract.ping.subject)
+  ping(): PingResponse {
+    return { service: SERVICE_NAME };
+  }
+}

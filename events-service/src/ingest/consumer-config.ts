@@ -1,0 +1,66 @@
+import { AckPolicy, DeliverPolicy, ReplayPolicy, type ConsumerConfig } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX } from '#contracts';
+import type { EventSource } from './event-validation.js';
+
+/** One durable consumer per stream, shared by every replica: that is how replicas split the work. */
+export const CONSUMER_NAME = 'events-service';
+
+export interface ConsumedStream {
+  source: EventSource;
+  stream: string;
+  filter: string;
+}
+
+export const CONSUMED_STREAMS: readonly ConsumedStream[] = [
+  { source: 'task', stream: TASK_EVENTS_STREAM, filter: `${TASK_EVENTS_SUBJECT_PREFIX}.>` },
+  { source: 'auth', stream: AUTH_EVENTS_STREAM, filter: `${AUTH_EVENTS_SUBJECT_PREFIX}.>` },
+];
+
+/** Pause before the n-th redelivery of a message that failed (1 s, 5 s, 15 s, then 30 s). */
+const RETRY_SCHEDULE_MS = [1_000, 5_000, 15_000, 30_000];
+/** Without a back-off list (max deliver 1), how long the server waits for an ack. */
+const DEFAULT_ACK_WAIT_MS = 30_000;
+
+/**
+ * The back-off list the server applies to redeliveries after an ack timeout (a replica that
+ * crashed mid-message). NATS requires max_deliver > its length, so it is cut to fit.
+ */
+export function backoffSchedule(maxDeliver: number): number[] {
+  return RETRY_SCHEDULE_MS.slice(0, Math.max(0, maxDeliver - 1));
+}
+
+/** The delay this service asks for when it naks the `deliveryCount`-th delivery of a message. */
+export function retryDelayMs(deliveryCount: number, maxDeliver: number): number {
+  const schedule = backoffSchedule(maxDeliver);
+  if (schedule.length === 0) return RETRY_SCHEDULE_MS[0]!;
+  return schedule[Math.min(Math.max(deliveryCount, 1), schedule.length) - 1]!;
+}
+
+/** How long the server waits for an ack before redelivering; the consumer sends `working()` while busy. */
+export function ackWaitMs(maxDeliver: number): number {
+  return backoffSchedule(maxDeliver)[0] ?? DEFAULT_ACK_WAIT_MS;
+}
+
+/** The fields that may change on an existing durable consumer (ConsumerUpdateConfig). */
+export function consumerUpdate(maxDeliver: number) {
+  const backoff = backoffSchedule(maxDeliver);
+  return {
+    ack_wait: nanos(ackWaitMs(maxDeliver)),
+    max_deliver: maxDeliver,
+    ...(backoff.length > 0 ? { backoff: backoff.map((ms) => nanos(ms)) } : {}),
+    max_ack_pending: 1000,
+  };
+}
+
+export function consumerConfig(stream: ConsumedStream, maxDeliver: number): Partial<ConsumerConfig> {
+  return {
+    durable_name: CONSUMER_NAME,
+    description: `events-service: event log and notifications from ${stream.stream}`,
+    filter_subject: stream.filter,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    replay_policy: ReplayPolicy.Instant,
+    ...consumerUpdate(maxDeliver),
+  };
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import type { TaskEvent } from '#contracts';
+import { ServiceMetrics } from '#health';
+import type { EventLogRepository } from '../event-log/event-log.repository.js';
+import type { NotificationsRepository } from '../notifications/notifications.repository.js';
+import { IngestMetrics } from './ingest.metrics.js';
+import { EventIngestService } from './ingest.service.js';
+
+const owner = '11111111-1111-4111-8111-111111111111';
+const alice = '22222222-2222-4222-8222-222222222222';
+const bob = '33333333-3333-4333-8333-333333333333';
+const taskId = '44444444-4444-4444-8444-444444444444';
+const event: TaskEvent = {
+  eventId: '55555555-5555-4555-8555-555555555555',
+  type: 'task.assigned',
+  taskId,
+  actorId: owner,
+  occurredAt: '2026-11-25T12:00:00.000Z',
+  task: {
+    id: taskId, title: 'T', description: '', status: 'todo', priority: 'low', dueDate: null,
+    ownerId: owner, assigneeIds: [alice, bob], version: 2, createdAt: '2026-11-25T11:00:00.000Z', updatedAt: '2026-11-25T12:00:00.000Z',
+  },
+  changes: { assigneeIds: { from: [alice], to: [alice, bob] } },
+  audience: [owner, alice, bob],
+  requestId: 'r1',
+};
+
+Logger.overrideLogger(false);
+
+/** Strict mocks: any call that was not set up fails the test. */
+function setup(logged: boolean, existing: string[]) {
+  const logs = { insertOnce: jest.fn(async (_entry: unknown) => logged) };
+  const notifications = {
+    insertOnce: jest.fn(async (n: { userId: string }) => (existing.includes(n.userId) ? null : { ...n, _id: `id-${n.userId}`, read: false, readAt: null })),
+  };
+  const strict = <T extends object>(target: T) =>
+    new Proxy(target, { get: (t, key) => (key in t ? t[key as keyof T] : key === 'then' ? undefined : () => { throw new Error(`unexpected call ${String(key)}`); }) });
+  const service = new EventIngestService(strict(logs) as unknown as EventLogRepository, strict(notifications) as unknown as NotificationsRepository, new IngestMetrics(new ServiceMetrics('test')));
+  return { service, logs, notifications };
+}
+
+describe('EventIngestService', () => {
+  it('logs the event, notifies everyone but the actor and announces each new notification', async () => {
+    const { service, logs, notifications } = setup(true, []);
+    const publish = jest.fn();
+    expect(await service.ingest({ source: 'task', event }, publish)).toEqual({ logged: true, notified: 2 });
+    expect(logs.insertOnce).toHaveBeenCalledWith(expect.objectContaining({ eventId: event.eventId, audience: [owner, alice, bob], taskId }));
+    expect(notifications.insertOnce.mock.calls.map(([n]) => n.userId)).toEqual([alice, bob]);
+    expect(publish.mock.calls.map(([m]) => (m as { userId: string }).userId)).toEqual([alice, bob]);
+    expect(publish.mock.calls[0]![0]).toMatchObject({ notification: { id: `id-${alice}`, taskTitle: 'T', read: false, readAt: null } });
+  });
+
+  it('on a redelivery completes missing notifications and announces only those', async () => {
+    const { service } = setup(false, [alice]);
+    const publish = jest.fn();
+    expect(await service.ingest({ source: 'task', event }, publish)).toEqual({ logged: false, notified: 1 });
+    expect(publish).toHaveBeenCalledTimes(1);
+  });
+
+  it('creates no notifications for auth events', async () => {
+    const { service, notifications } = setup(true, []);
+    const auth = { eventId: event.eventId, type: 'user.login' as const, userId: alice, actorId: alice, occurredAt: event.occurredAt, data: {}, requestId: null };
+    expect(await service.ingest({ source: 'auth', event: auth }, jest.fn())).toEqual({ logged: true, notified: 0 });
+    expect(notifications.insertOnce).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,55 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { NotificationCreatedMessage } from '#contracts';
+import { logEntryFor } from '../event-log/event-log.mapper.js';
+import { EventLogRepository } from '../event-log/event-log.repository.js';
+import { notificationsFor } from '../notifications/notification.factory.js';
+import { toNotificationDto } from '../notifications/notification.mapper.js';
+import { NotificationsRepository } from '../notifications/notifications.repository.js';
+import type { ParsedEvent } from './event-validation.js';
+import { IngestMetrics } from './ingest.metrics.js';
+
+/** Announces a new notification (on core NATS, for realtime-service). */
+export type NotificationPublisher = (message: NotificationCreatedMessage) => void;
+
+export interface IngestOutcome {
+  /** False when the event was already logged (a redelivery). */
+  logged: boolean;
+  notified: number;
+}
+
+/**
+ * Applies one event, idempotently: the log entry is written once per eventId, then each
+ * notification once per (eventId, user). Every step is an upsert on a unique key, so a
+ * redelivery — after a crash between any two steps — completes what is missing and
+ * duplicates nothing. Only a newly created notification is announced.
+ */
+@Injectable()
+export class EventIngestService {
+  private readonly logger = new Logger(EventIngestService.name);
+
+  constructor(
+    private readonly logs: EventLogRepository,
+    private readonly notifications: NotificationsRepository,
+    private readonly metrics: IngestMetrics,
+  ) {}
+
+  async ingest(parsed: ParsedEvent, publish: NotificationPublisher): Promise<IngestOutcome> {
+    const logged = await this.logs.insertOnce(logEntryFor(parsed));
+    let notified = 0;
+    if (parsed.source === 'task') {
+      for (const notification of notificationsFor(parsed.event)) {
+        const created = await this.notifications.insertOnce(notification);
+        if (!created) continue;
+        notified += 1;
+        this.metrics.notificationsCreated.inc();
+        publish({ userId: created.userId, notification: toNotificationDto(created) });
+      }
+    }
+    this.metrics.processed.inc({ source: parsed.source, outcome: logged ? 'new' : 'duplicate' });
+    this.logger.debug(
+      { eventId: parsed.event.eventId, type: parsed.event.type, logged, notified },
+      logged ? 'Event logged' : 'Event already logged (redelivery)',
+    );
+    return { logged, notified };
+  }
+}

@@ -1,0 +1,18 @@
+import type { NotificationDto } from '#contracts';
+import type { Notification } from './notification.schema.js';
+
+export function toNotificationDto(notification: Notification): NotificationDto {
+  const dto: NotificationDto = {
+    id: notification._id,
+    eventId: notification.eventId,
+    type: notification.type,
+    taskId: notification.taskId,
+    actorId: notification.actorId,
+    taskTitle: notification.taskTitle,
+    read: notification.read,
+    createdAt: notification.createdAt.toISOString(),
+    readAt: notification.readAt ? notification.readAt.toISOString() : null,
+  };
+  if (notification.changes) dto.changes = notification.changes;
+  return dto;
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model, QueryFilter } from 'mongoose';
+import type { PagePosition } from '../common/page-cursor.js';
+import { isDuplicateKey } from '../event-log/event-log.repository.js';
+import type { NewNotification } from './notification.factory.js';
+import { Notification } from './notification.schema.js';
+
+const SORT = { createdAt: -1, _id: -1 } as const;
+
+@Injectable()
+export class NotificationsRepository {
+  constructor(@InjectModel(Notification.name) private readonly notifications: Model<Notification>) {}
+
+  /**
+   * Creates the notification unless one exists for (eventId, userId): an upsert on the
+   * unique key that only sets fields on insert. Returns the new notification, or null when
+   * it already existed (a redelivery), so only the first delivery announces it.
+   */
+  async insertOnce(notification: NewNotification): Promise<Notification | null> {
+    const created: Notification = { _id: randomUUID(), ...notification, read: false, readAt: null };
+    const { eventId, userId, ...rest } = created;
+    try {
+      const result = await this.notifications.updateOne({ eventId, userId }, { $setOnInsert: rest }, { upsert: true });
+      return result.upsertedCount === 1 ? created : null;
+    } catch (error) {
+      if (isDuplicateKey(error)) return null;
+      throw error;
+    }
+  }
+
+  /** The user's notifications, newest first, after `after`; one more than `limit`. */
+  page(userId: string, unreadOnly: boolean, after: PagePosition | undefined, limit: number): Promise<Notification[]> {
+    const parts: QueryFilter<Notification>[] = [{ userId }];
+    if (unreadOnly) parts.push({ read: false });
+    if (after) parts.push({ $or: [{ createdAt: { $lt: after.at } }, { createdAt: after.at, _id: { $lt: after.id } }] });
+    return this.notifications
+      .find(parts.length === 1 ? parts[0]! : { $and: parts })
+      .sort(SORT)
+      .limit(limit + 1)
+      .lean<Notification[]>()
+      .exec();
+  }
+
+  countUnread(userId: string): Promise<number> {
+    return this.notifications.countDocuments({ userId, read: false }).exec();
+  }
+
+  /** Marks the user's notification read; a second call keeps the first readAt. Null: not theirs or unknown. */
+  async markRead(userId: string, id: string, now = new Date()): Promise<Notification | null> {
+    const updated = await this.notifications
+      .findOneAndUpdate({ _id: id, userId, read: false }, { $set: { read: true, readAt: now } }, { returnDocument: 'after' })
+      .lean<Notification>()
+      .exec();
+    return updated ?? this.notifications.findOne({ _id: id, userId }).lean<Notification>().exec();
+  }
+
+  async markAllRead(userId: string, now = new Date()): Promise<number> {
+    const result = await this.notifications.updateMany({ userId, read: false }, { $set: { read: true, readAt: now } }).exec();
+    return result.modifiedCount;
+  }
+}

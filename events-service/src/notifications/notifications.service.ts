@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import {
+  PAGE_LIMIT_DEFAULT,
+  type ActorRequest,
+  type ListNotificationsRequest,
+  type NotificationDto,
+  type NotificationRequest,
+  type Page,
+  type ReadAllResponseDto,
+} from '#contracts';
+import { decodeCursor, encodeCursor } from '../common/page-cursor.js';
+import { checkedActor, uuidValue } from '../event-log/event-log.query.js';
+import { toNotificationDto } from './notification.mapper.js';
+import { notificationNotFound } from './notifications.errors.js';
+import { NotificationsRepository } from './notifications.repository.js';
+
+/** A user only ever sees or changes their own notifications: every query is keyed by the actor's id. */
+@Injectable()
+export class NotificationsService {
+  constructor(private readonly notifications: NotificationsRepository) {}
+
+  async list(request: ListNotificationsRequest): Promise<Page<NotificationDto> & { unreadCount: number }> {
+    const userId = checkedActor(request.actor).id;
+    const limit = request.limit ?? PAGE_LIMIT_DEFAULT;
+    const after = request.cursor === undefined ? undefined : decodeCursor('notifications', request.cursor);
+    const [rows, unreadCount] = await Promise.all([
+      this.notifications.page(userId, request.unread === true, after, limit),
+      this.notifications.countUnread(userId),
+    ]);
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    const nextCursor = rows.length > limit && last ? encodeCursor('notifications', { at: last.createdAt, id: last._id }) : null;
+    return { items: items.map(toNotificationDto), nextCursor, unreadCount };
+  }
+
+  async markRead(request: NotificationRequest): Promise<NotificationDto> {
+    const notification = await this.notifications.markRead(checkedActor(request.actor).id, uuidValue(request.notificationId, 'notificationId'));
+    if (!notification) throw notificationNotFound();
+    return toNotificationDto(notification);
+  }
+
+  async readAll(request: ActorRequest): Promise<ReadAllResponseDto> {
+    return { updated: await this.notifications.markAllRead(checkedActor(request.actor).id) };
+  }
+}
