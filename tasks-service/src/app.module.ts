@@ -1,17 +1,20 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '#config';
-import { NatsClientModule, NatsRequestContextInterceptor, RpcErrorFilter, rpcValidationPipe } from '#nats';
+import { HealthModule } from '#health';
+import { NatsClientModule, NatsRequestContextInterceptor, RpcErrorFilter, rpcValidationPipe, type TrackedNatsServer } from '#nats';
+import { OutboxModule } from '#outbox';
+import { DataSource } from 'typeorm';
 import { CacheModule } from './cache/cache.module.js';
 import type { TasksEnv } from './config/tasks.env.js';
 import { DatabaseModule, SERVICE_NAME } from './database/database.module.js';
 import { PingHandler } from './health/ping.handler.js';
-import { OutboxModule } from './outbox/outbox.module.js';
+import { TASK_EVENTS_STREAM_CONFIG, TASKS_OUTBOX_TABLE } from './outbox/task-events.outbox.js';
 import { TasksModule } from './tasks/tasks.module.js';
 
 @Module({})
 export class AppModule {
-  static register(env: TasksEnv): DynamicModule {
+  static register(env: TasksEnv, nats: TrackedNatsServer): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -20,7 +23,27 @@ export class AppModule {
         NatsClientModule.forRoot({ servers: env.NATS_URL, name: SERVICE_NAME, requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS }),
         DatabaseModule,
         CacheModule,
-        OutboxModule,
+        OutboxModule.forRoot({
+          useFactory: () => ({
+            servers: env.NATS_URL,
+            name: `${SERVICE_NAME}-outbox`,
+            table: TASKS_OUTBOX_TABLE,
+            stream: TASK_EVENTS_STREAM_CONFIG,
+            pollMs: env.OUTBOX_POLL_MS,
+          }),
+        }),
+        // Redis is not a readiness check: without it the service serves uncached.
+        HealthModule.forRoot({
+          service: SERVICE_NAME,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => ({
+            port: env.HEALTH_PORT,
+            checks: [
+              { name: 'nats', check: () => nats.isConnected() || Promise.reject(new Error('disconnected')) },
+              { name: 'postgres', check: () => dataSource.query('SELECT 1') },
+            ],
+          }),
+        }),
         TasksModule,
       ],
       controllers: [PingHandler],

@@ -7,8 +7,8 @@ import { TASK_EVENTS_STREAM, type TaskEvent } from '#contracts';
 import { typeOrmOptions } from '#postgres';
 import { freePort, testEnv, waitFor } from '#testing';
 import { OutboxEntity } from '../src/outbox/outbox.entity.js';
-import { OutboxRelay } from '../src/outbox/outbox.relay.js';
-import { OutboxSignal } from '../src/outbox/outbox.signal.js';
+import { OutboxRelay, OutboxSignal } from '#outbox';
+import { TASK_EVENTS_STREAM_CONFIG, TASKS_OUTBOX_TABLE } from '../src/outbox/task-events.outbox.js';
 import { TasksService } from '../src/tasks/tasks.service.js';
 import { isolatedDatabaseUrl, member, startTasksApp, tasksTestEnv } from './factories/tasks-context.js';
 
@@ -82,7 +82,7 @@ describe('outbox relay', () => {
     expect(await unpublished(eventIds)).toBe(132);
 
     // A relay that cannot reach NATS publishes nothing, loses nothing, and stops promptly.
-    const deadRelay = new OutboxRelay(dataSource, new OutboxSignal(), { servers: [`nats://127.0.0.1:${await freePort()}`], name: 'outbox-test-dead', pollMs: 50 });
+    const deadRelay = new OutboxRelay(dataSource, new OutboxSignal(), { servers: [`nats://127.0.0.1:${await freePort()}`], name: 'outbox-test-dead', pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG });
     deadRelay.start();
     await new Promise((resolve) => setTimeout(resolve, 300)); // a few connection attempts; nothing to wait for
     const stopping = Date.now();
@@ -91,7 +91,7 @@ describe('outbox relay', () => {
     expect(await unpublished(eventIds)).toBe(132);
 
     // NATS reachable again: two relays at once.
-    const relays = [1, 2].map((n) => new OutboxRelay(dataSource, new OutboxSignal(), { servers: [testEnv().NATS_URL!], name: `outbox-test-${n}`, pollMs: 50 }));
+    const relays = [1, 2].map((n) => new OutboxRelay(dataSource, new OutboxSignal(), { servers: [testEnv().NATS_URL!], name: `outbox-test-${n}`, pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG }));
     relays.forEach((relay) => relay.start());
     try {
       await waitFor(async () => (await unpublished(eventIds)) === 0, 20000, 'outbox drained');
@@ -131,7 +131,7 @@ describe('outbox relay', () => {
     const startSeq = await lastSequence();
     // As if the relay had crashed after publishing but before marking the row.
     await dataSource.query('UPDATE outbox SET published_at = NULL WHERE event_id = $1', [row!.event_id]);
-    const relay = new OutboxRelay(dataSource, new OutboxSignal(), { servers: [testEnv().NATS_URL!], name: 'outbox-test-replay', pollMs: 50 });
+    const relay = new OutboxRelay(dataSource, new OutboxSignal(), { servers: [testEnv().NATS_URL!], name: 'outbox-test-replay', pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG });
     relay.start();
     try {
       await waitFor(async () => (await unpublished([row!.event_id])) === 0, 10000, 'row re-published');

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { taskEventSubject, type TaskDto, type TaskEvent, type TaskEventType } from '#contracts';
+import type { OutboxMessage } from '#outbox';
 import type { TaskChanges } from './task.changes.js';
 
-export interface OutboxMessage {
-  eventId: string;
-  subject: string;
-  payload: TaskEvent;
-}
 
 export interface TaskEventInput {
   type: TaskEventType;
@@ -25,7 +21,7 @@ export function audienceOf(task: Pick<TaskDto, 'ownerId' | 'assigneeIds'>, forme
   return [...new Set([task.ownerId, ...task.assigneeIds, ...former])];
 }
 
-export function buildTaskEvent(input: TaskEventInput): OutboxMessage {
+export function buildTaskEvent(input: TaskEventInput): OutboxMessage<TaskEvent> {
   const payload: TaskEvent = {
     eventId: randomUUID(),
     type: input.type,

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor, TaskPriority, TaskStatus } from '#contracts';
-import type { OutboxMessage } from './task.events.js';
+import { insertOutboxRow, type OutboxMessage } from '#outbox';
+import { TASKS_OUTBOX_TABLE } from '../outbox/task-events.outbox.js';
 import type { TaskFields } from './task.changes.js';
 import { TaskEntity, type TaskRecord } from './task.entity.js';
 import { buildListSql, TASK_COLUMNS, type ListPosition, type NormalizedListQuery } from './list-query.js';
@@ -137,7 +138,7 @@ export class TasksRepository {
   }
 
   async insertOutbox(db: EntityManager, message: OutboxMessage): Promise<void> {
-    await db.query('INSERT INTO outbox (event_id, subject, payload) VALUES ($1, $2, $3)', [message.eventId, message.subject, JSON.stringify(message.payload)]);
+    await insertOutboxRow(db, TASKS_OUTBOX_TABLE, message);
   }
 
   /** One page (plus one row, if `limit` asks for it) of the tasks the actor may see. */

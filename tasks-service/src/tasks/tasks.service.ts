@@ -17,7 +17,7 @@ import type {
 import { currentRequestId } from '#logging';
 import { TaskListCache } from '../cache/task-list.cache.js';
 import type { TasksEnv } from '../config/tasks.env.js';
-import { OutboxSignal } from '../outbox/outbox.signal.js';
+import { OutboxSignal } from '#outbox';
 import { UsersClient } from '../users/users.client.js';
 import { ListCursorCodec } from './list-cursor.js';
 import { normalizeListQuery } from './list-query.js';

@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import pg from 'pg';
 import { loadEnv } from '#config';
 import { AuthContract, type Actor } from '#contracts';
-import { NatsRpcClient } from '#nats';
+import { createNatsServer, NatsRpcClient } from '#nats';
 import { testEnv } from '#testing';
 import { AppModule } from '../../src/app.module.js';
 import { tasksEnvSchema, type TasksEnv } from '../../src/config/tasks.env.js';
@@ -15,7 +15,8 @@ export function tasksTestEnv(overrides: Record<string, string> = {}): TasksEnv {
 
 /** tasks-service in this process (no NATS server listening): call its services directly. */
 export async function startTasksApp(overrides: Record<string, string> = {}): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(AppModule.register(tasksTestEnv(overrides)), { logger: ['error'] });
+  const env = tasksTestEnv(overrides);
+  const app = await NestFactory.createApplicationContext(AppModule.register(env, createNatsServer(env, 'tasks-service')), { logger: ['error'] });
   await app.init();
   return app;
 }

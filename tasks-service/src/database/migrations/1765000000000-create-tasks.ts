@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { createOutboxTableSql } from '#outbox';
 
 export class CreateTasks1765000000000 implements MigrationInterface {
   name = 'CreateTasks1765000000000';
@@ -44,19 +45,8 @@ export class CreateTasks1765000000000 implements MigrationInterface {
       )`);
     await db.query('CREATE INDEX task_assignments_user_idx ON task_assignments (user_id, task_id)');
 
-    await db.query(`
-      CREATE TABLE outbox (
-        id bigserial PRIMARY KEY,
-        event_id uuid NOT NULL UNIQUE,
-        subject text NOT NULL,
-        payload jsonb NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        published_at timestamptz,
-        attempts integer NOT NULL DEFAULT 0,
-        last_error text
-      )`);
-    // The relay only ever looks at the unpublished tail.
-    await db.query('CREATE INDEX outbox_unpublished_idx ON outbox (id) WHERE published_at IS NULL');
+    // The relay only ever reads the unpublished tail, through a partial index.
+    for (const statement of createOutboxTableSql('outbox')) await db.query(statement);
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -12,33 +12,39 @@ import {
 } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
-import { TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX } from '#contracts';
 import type { OutboxSignal } from './outbox.signal.js';
 
 const DAY_MS = 86_400_000;
 
+export type EventStreamConfig = Partial<StreamConfig> & { name: string; subjects: string[] };
+
 /**
- * The task-event stream, created by the relay when absent (an existing stream is left as
+ * An event stream as producers create it when absent (an existing stream is left as
  * operators configured it):
  * - file storage, limits retention, so any integration can add its own durable consumer;
  * - events kept 7 days, then the oldest are discarded (`discard: old`);
  * - a 2-minute duplicate window: a message id (the eventId) seen within it is stored once,
  *   which absorbs a relay that crashes between publishing and marking the row published.
  */
-export const TASK_EVENTS_STREAM_CONFIG: Partial<StreamConfig> & { name: string; subjects: string[] } = {
-  name: TASK_EVENTS_STREAM,
-  subjects: [`${TASK_EVENTS_SUBJECT_PREFIX}.>`],
-  storage: StorageType.File,
-  retention: RetentionPolicy.Limits,
-  discard: DiscardPolicy.Old,
-  max_age: nanos(7 * DAY_MS),
-  duplicate_window: nanos(2 * 60_000),
-};
+export function eventStreamConfig(name: string, subjectPrefix: string): EventStreamConfig {
+  return {
+    name,
+    subjects: [`${subjectPrefix}.>`],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(7 * DAY_MS),
+    duplicate_window: nanos(2 * 60_000),
+  };
+}
 
 export interface OutboxRelayOptions {
   servers: string[];
   /** NATS connection name. */
   name: string;
+  /** The outbox table: (id bigserial, event_id uuid, subject text, payload jsonb, published_at, attempts, last_error). */
+  table: string;
+  stream: EventStreamConfig;
   pollMs: number;
   batchSize?: number;
   publishTimeoutMs?: number;
@@ -46,9 +52,6 @@ export interface OutboxRelayOptions {
 }
 
 type BatchOutcome = { kind: 'done' | 'full' | 'busy' } | { kind: 'failed'; error: unknown };
-
-/** One relay at a time publishes, so events leave in outbox (commit-id) order across replicas. */
-const RELAY_LOCK = 'taskflow:outbox:tasks-service';
 
 /**
  * Publishes committed outbox rows to JetStream, in id order, each with its eventId as the
@@ -64,12 +67,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private stopping = false;
   private wakeSleeper?: () => void;
   private failing = false;
+  /** One relay per table at a time publishes, so events leave in outbox order across replicas. */
+  private readonly lockName: string;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly signal: OutboxSignal,
     private readonly options: OutboxRelayOptions,
-  ) {}
+  ) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(options.table)) throw new Error(`Unsafe outbox table name: ${options.table}`);
+    this.lockName = `taskflow:outbox:${options.table}`;
+  }
 
   onApplicationBootstrap(): void {
     this.start();
@@ -151,16 +159,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async ensureStream(connection: NatsConnection): Promise<void> {
     const jsm = await jetstreamManager(connection);
+    const { stream } = this.options;
     try {
-      await jsm.streams.info(TASK_EVENTS_STREAM);
+      await jsm.streams.info(stream.name);
     } catch (error) {
       if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
       try {
-        await jsm.streams.add(TASK_EVENTS_STREAM_CONFIG);
-        this.logger.log(`Created JetStream stream ${TASK_EVENTS_STREAM}`);
+        await jsm.streams.add(stream);
+        this.logger.log(`Created JetStream stream ${stream.name}`);
       } catch (addError) {
         // Another replica may have created it a moment ago.
-        await jsm.streams.info(TASK_EVENTS_STREAM).catch(() => {
+        await jsm.streams.info(stream.name).catch(() => {
           throw addError;
         });
       }
@@ -170,10 +179,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private publishBatch(js: JetStreamClient): Promise<BatchOutcome> {
     const batchSize = this.options.batchSize ?? 100;
     return this.dataSource.transaction(async (db): Promise<BatchOutcome> => {
-      const [{ locked }] = (await db.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [RELAY_LOCK])) as { locked: boolean }[];
+      const [{ locked }] = (await db.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [this.lockName])) as { locked: boolean }[];
       if (!locked) return { kind: 'busy' };
       const rows = (await db.query(
-        `SELECT id, event_id, subject, payload FROM outbox
+        `SELECT id, event_id, subject, payload FROM ${this.options.table}
           WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       )) as { id: string; event_id: string; subject: string; payload: unknown }[];
@@ -189,10 +198,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         }
       }
       if (published.length > 0) {
-        await db.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])', [published]);
+        await db.query(`UPDATE ${this.options.table} SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [published]);
       }
       if (failure) {
-        await db.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [failure.id, describe(failure.error).slice(0, 1000)]);
+        await db.query(`UPDATE ${this.options.table} SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [failure.id, describe(failure.error).slice(0, 1000)]);
         return { kind: 'failed', error: failure.error };
       }
       return { kind: rows.length === batchSize ? 'full' : 'done' };
