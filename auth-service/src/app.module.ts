@@ -3,11 +3,13 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccessTokenModule } from '#auth';
 import { ConfigModule } from '#config';
 import { HealthModule } from '#health';
+import { OutboxModule } from '#outbox';
 import { NatsRequestContextInterceptor, RpcErrorFilter, rpcValidationPipe, type TrackedNatsServer } from '#nats';
 import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import type { AuthEnv } from './config/auth.env.js';
 import { DatabaseModule, SERVICE_NAME } from './database/database.module.js';
+import { AUTH_EVENTS_STREAM_CONFIG, AUTH_OUTBOX_TABLE } from './events/auth-events.js';
 import { PingHandler } from './health/ping.handler.js';
 
 @Module({})
@@ -19,6 +21,15 @@ export class AppModule {
         ConfigModule.forRoot(env),
         AccessTokenModule.forRoot({ secret: env.JWT_ACCESS_SECRET, ttlSeconds: env.JWT_ACCESS_TTL }),
         DatabaseModule,
+        OutboxModule.forRoot({
+          useFactory: () => ({
+            servers: env.NATS_URL,
+            name: `${SERVICE_NAME}-outbox`,
+            table: AUTH_OUTBOX_TABLE,
+            stream: AUTH_EVENTS_STREAM_CONFIG,
+            pollMs: 1000,
+          }),
+        }),
         AuthModule,
         HealthModule.forRoot({
           service: SERVICE_NAME,

@@ -8,12 +8,13 @@ import { UsersHandler } from '../users/users.handler.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthHandler } from './auth.handler.js';
+import { AuthEvents } from '../events/auth-events.js';
 import { AuthService } from './auth.service.js';
 import { PasswordHasher } from './password-hasher.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity, RefreshSessionEntity])],
   controllers: [AuthHandler, UsersHandler],
-  providers: [AuthService, UsersService, UsersRepository, RefreshSessionsRepository, RefreshTokens, PasswordHasher],
+  providers: [AuthEvents, AuthService, UsersService, UsersRepository, RefreshSessionsRepository, RefreshTokens, PasswordHasher],
 })
 export class AuthModule {}

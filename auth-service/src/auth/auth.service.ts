@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AccessTokens } from '#auth';
 import type { Actor, AuthSession, ChangePasswordRequest, IssuedTokens, LoginRequest, RegisterRequest, UserDto } from '#contracts';
 import { isUniqueViolation } from '#postgres';
+import { AuthEvents } from '../events/auth-events.js';
 import { RefreshSessionsRepository } from '../sessions/refresh-sessions.repository.js';
 import { RefreshTokens } from '../sessions/refresh-tokens.js';
 import { toUserDto, type UserEntity } from '../users/user.entity.js';
@@ -20,24 +22,35 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly accessTokens: AccessTokens,
     private readonly refreshTokens: RefreshTokens,
+    private readonly events: AuthEvents,
+    private readonly dataSource: DataSource,
   ) {}
 
   async register(request: RegisterRequest): Promise<AuthSession> {
     const passwordHash = await this.passwords.hash(request.password);
-    let user: UserEntity;
     try {
-      user = await this.users.insert({ email: normalizeEmail(request.email), name: request.name, passwordHash, role: 'member' });
+      return await this.inTransaction(async (db) => {
+        const user = await this.users.insert({ email: normalizeEmail(request.email), name: request.name, passwordHash, role: 'member' }, db);
+        await this.events.record(db, 'user.registered', { userId: user.id, actorId: user.id, data: { email: user.email } });
+        return this.startLogin(user, db);
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken();
       throw error;
     }
-    return this.startLogin(user);
   }
 
   async login(request: LoginRequest): Promise<AuthSession> {
-    const user = await this.users.findByEmail(normalizeEmail(request.email));
-    if (!(await this.passwords.verify(request.password, user?.passwordHash)) || !user) throw invalidCredentials();
-    return this.startLogin(user);
+    const email = normalizeEmail(request.email);
+    const user = await this.users.findByEmail(email);
+    if (!(await this.passwords.verify(request.password, user?.passwordHash)) || !user) {
+      await this.inTransaction((db) => this.events.record(db, 'user.login_failed', { userId: user?.id ?? null, actorId: null, data: { email } }));
+      throw invalidCredentials();
+    }
+    return this.inTransaction(async (db) => {
+      await this.events.record(db, 'user.login', { userId: user.id, actorId: user.id });
+      return this.startLogin(user, db);
+    });
   }
 
   /** Each refresh token works once; presenting a used one revokes its whole login. */
@@ -63,13 +76,21 @@ export class AuthService {
     const claims = refreshToken ? await this.refreshTokens.verify(refreshToken) : null;
     if (claims && refreshToken) {
       const familyId = await this.sessions.findFamilyOf(claims.jti, RefreshTokens.hash(refreshToken));
-      if (familyId) await this.sessions.revokeFamily(familyId);
+      if (familyId) {
+        await this.inTransaction(async (db) => {
+          await this.sessions.revokeFamily(familyId, db);
+          await this.events.record(db, 'user.logout', { userId: claims.sub, actorId: claims.sub, data: { sessions: 'one' } });
+        });
+      }
     }
     return null;
   }
 
   async logoutAll(actor: Actor): Promise<null> {
-    await this.sessions.revokeAllOfUser(actor.id);
+    await this.inTransaction(async (db) => {
+      await this.sessions.revokeAllOfUser(actor.id, undefined, db);
+      await this.events.record(db, 'user.logout', { userId: actor.id, actorId: actor.id, data: { sessions: 'all' } });
+    });
     return null;
   }
 
@@ -89,10 +110,17 @@ export class AuthService {
     return toUserDto(user);
   }
 
-  private async startLogin(user: UserEntity): Promise<AuthSession> {
+  /** Runs a change and its event in one transaction, then wakes the outbox relay. */
+  private async inTransaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.dataSource.transaction(work);
+    this.events.published();
+    return result;
+  }
+
+  private async startLogin(user: UserEntity, db: EntityManager): Promise<AuthSession> {
     const familyId = randomUUID();
     const refresh = await this.refreshTokens.sign(user.id, familyId);
-    await this.sessions.insert({ id: refresh.id, familyId, userId: user.id, tokenHash: refresh.tokenHash, expiresAt: refresh.expiresAt });
+    await this.sessions.insert({ id: refresh.id, familyId, userId: user.id, tokenHash: refresh.tokenHash, expiresAt: refresh.expiresAt }, db);
     const accessToken = await this.accessTokens.sign({ sub: user.id, role: user.role, sid: familyId });
     return { user: toUserDto(user), accessToken, refreshToken: refresh.token, refreshExpiresAt: refresh.expiresAt.toISOString() };
   }

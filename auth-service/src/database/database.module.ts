@@ -7,6 +7,7 @@ import type { AuthEnv } from '../config/auth.env.js';
 import { RefreshSessionEntity } from '../sessions/refresh-session.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import { CreateUsersAndSessions1764000000000 } from './migrations/1764000000000-create-users-and-sessions.js';
+import { CreateAuthOutbox1766000000000 } from './migrations/1766000000000-create-auth-outbox.js';
 
 export const SERVICE_NAME = 'auth-service';
 
@@ -18,7 +19,7 @@ export const SERVICE_NAME = 'auth-service';
         typeOrmOptions(env, {
           service: SERVICE_NAME,
           entities: [UserEntity, RefreshSessionEntity],
-          migrations: [CreateUsersAndSessions1764000000000],
+          migrations: [CreateUsersAndSessions1764000000000, CreateAuthOutbox1766000000000],
         }),
     }),
   ],

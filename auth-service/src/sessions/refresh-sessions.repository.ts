@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, IsNull, Not, type Repository } from 'typeorm';
+import { DataSource, IsNull, Not, type EntityManager, type Repository } from 'typeorm';
 import { RefreshSessionEntity } from './refresh-session.entity.js';
 
 export type NewRefreshSession = Pick<RefreshSessionEntity, 'id' | 'familyId' | 'userId' | 'tokenHash' | 'expiresAt'>;
@@ -17,8 +17,8 @@ export class RefreshSessionsRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async insert(session: NewRefreshSession): Promise<void> {
-    await this.sessions.insert({ ...session, usedAt: null, revokedAt: null });
+  async insert(session: NewRefreshSession, db: EntityManager = this.sessions.manager): Promise<void> {
+    await db.getRepository(RefreshSessionEntity).insert({ ...session, usedAt: null, revokedAt: null });
   }
 
   /**
@@ -47,13 +47,13 @@ export class RefreshSessionsRepository {
     return session?.familyId ?? null;
   }
 
-  async revokeFamily(familyId: string): Promise<void> {
-    await this.sessions.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  async revokeFamily(familyId: string, db: EntityManager = this.sessions.manager): Promise<void> {
+    await db.getRepository(RefreshSessionEntity).update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
   /** Every login of the user, except `keepFamilyId` (the caller's own, on a password change). */
-  async revokeAllOfUser(userId: string, keepFamilyId?: string): Promise<void> {
-    await this.sessions.update(
+  async revokeAllOfUser(userId: string, keepFamilyId?: string, db: EntityManager = this.sessions.manager): Promise<void> {
+    await db.getRepository(RefreshSessionEntity).update(
       keepFamilyId ? { userId, revokedAt: IsNull(), familyId: Not(keepFamilyId) } : { userId, revokedAt: IsNull() },
       { revokedAt: new Date() },
     );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository } from 'typeorm';
+import { In, type EntityManager, type Repository } from 'typeorm';
 import type { Role } from '#contracts';
 import { UserEntity } from './user.entity.js';
 
@@ -36,8 +36,9 @@ export class UsersRepository {
   }
 
   /** Throws a unique violation when the email is taken. */
-  async insert(user: NewUser): Promise<UserEntity> {
-    return this.users.save(this.users.create(user));
+  async insert(user: NewUser, db: EntityManager = this.users.manager): Promise<UserEntity> {
+    const repository = db.getRepository(UserEntity);
+    return repository.save(repository.create(user));
   }
 
   /** Idempotent across replicas starting at once. */
@@ -54,9 +55,10 @@ export class UsersRepository {
     await this.users.update({ id }, { passwordHash });
   }
 
-  async updateRole(id: string, role: Role): Promise<UserEntity | null> {
-    const result = await this.users.update({ id }, { role });
-    return result.affected ? this.findById(id) : null;
+  async updateRole(id: string, role: Role, db: EntityManager = this.users.manager): Promise<UserEntity | null> {
+    const repository = db.getRepository(UserEntity);
+    const result = await repository.update({ id }, { role });
+    return result.affected ? repository.findOneBy({ id }) : null;
   }
 
   /** Users whose name or email starts with `prefix`, ordered by name, after `after`. */

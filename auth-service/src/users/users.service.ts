@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { APP_ENV } from '#config';
 import { PAGE_LIMIT_DEFAULT, type ChangeRoleRequest, type Page, type SearchUsersRequest, type UserDto, type UserSummaryDto } from '#contracts';
 import { PasswordHasher } from '../auth/password-hasher.js';
+import { AuthEvents } from '../events/auth-events.js';
+import { DataSource } from 'typeorm';
 import { adminOnly, badCursor, userNotFound } from '../auth/auth.errors.js';
 import type { AuthEnv } from '../config/auth.env.js';
 import { toUserDto, toUserSummary } from './user.entity.js';
@@ -32,6 +34,8 @@ export class UsersService implements OnApplicationBootstrap {
   constructor(
     private readonly users: UsersRepository,
     private readonly passwords: PasswordHasher,
+    private readonly events: AuthEvents,
+    private readonly dataSource: DataSource,
     @Inject(APP_ENV) private readonly env: Pick<AuthEnv, 'ADMIN_EMAIL' | 'ADMIN_PASSWORD'>,
   ) {}
 
@@ -50,7 +54,16 @@ export class UsersService implements OnApplicationBootstrap {
 
   async changeRole(request: ChangeRoleRequest): Promise<UserDto> {
     if (request.actor.role !== 'admin') throw adminOnly();
-    const user = await this.users.updateRole(request.userId, request.role);
+    const before = await this.users.findById(request.userId);
+    if (!before) throw userNotFound();
+    const user = await this.dataSource.transaction(async (db) => {
+      const updated = await this.users.updateRole(request.userId, request.role, db);
+      if (updated && before.role !== updated.role) {
+        await this.events.record(db, 'user.role_changed', { userId: updated.id, actorId: request.actor.id, data: { from: before.role, to: updated.role } });
+      }
+      return updated;
+    });
+    this.events.published();
     if (!user) throw userNotFound();
     this.logger.log({ userId: user.id, role: user.role, by: request.actor.id }, 'Role changed');
     return toUserDto(user);

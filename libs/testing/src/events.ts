@@ -1,42 +1,41 @@
 import { randomUUID } from 'node:crypto';
-import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX, type RpcErrorBody } from '#contracts';
-
-const DAY_MS = 86_400_000;
+import { eventStreamConfig } from '#outbox';
 
 /**
- * Creates the event streams if absent, with the configuration documented in docs/events.md
- * (the producers create them in a running system; tests must not depend on a producer).
+ * Creates the event streams if absent, as their producers do (docs/events.md): tests of a
+ * consumer must not depend on a producer having run.
  */
 export async function ensureEventStreams(nc: NatsConnection): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  for (const [name, prefix] of [
-    [TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX],
-    [AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX],
-  ] as const) {
+  for (const config of [eventStreamConfig(TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX), eventStreamConfig(AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX)]) {
     try {
-      await jsm.streams.info(name);
+      await jsm.streams.info(config.name);
     } catch (error) {
       if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
-      await jsm.streams
-        .add({
-          name,
-          subjects: [`${prefix}.>`],
-          storage: StorageType.File,
-          retention: RetentionPolicy.Limits,
-          discard: DiscardPolicy.Old,
-          max_age: nanos(7 * DAY_MS),
-          duplicate_window: nanos(2 * 60_000),
-        })
-        .catch(async (addError: unknown) => {
-          // Created by someone else a moment ago is fine.
-          await jsm.streams.info(name).catch(() => {
-            throw addError;
-          });
+      await jsm.streams.add(config).catch(async (addError: unknown) => {
+        // Created by someone else a moment ago is fine.
+        await jsm.streams.info(config.name).catch(() => {
+          throw addError;
         });
+      });
     }
   }
+}
+
+/** Events stored in `stream` since `since` whose payload matches `predicate`. */
+export async function readStreamEvents<T>(nc: NatsConnection, stream: string, since: Date, predicate: (event: T) => boolean): Promise<T[]> {
+  const consumer = await jetstream(nc).consumers.get(stream, { deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() });
+  const events: T[] = [];
+  const messages = await consumer.fetch({ max_messages: 10_000, expires: 1000 });
+  for await (const message of messages) {
+    const event = message.json<T>();
+    if (predicate(event)) events.push(event);
+    if (message.info.pending === 0) break;
+  }
+  return events;
 }
 
 export interface RawReply<T> {
