@@ -4,12 +4,19 @@
 // them all gracefully; if one dies, the rest are stopped and the exit code says so.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SERVICES = ['auth-service', 'tasks-service', 'gateway'];
+const SERVICES = ['auth-service', 'tasks-service', 'events-service', 'realtime-service', 'gateway'];
+/** The gateway and realtime-service both read PORT: give each its own. */
+const SERVICE_ENV = {
+  gateway: { PORT: process.env.PORT ?? '3001' },
+  'realtime-service': { PORT: process.env.REALTIME_PORT ?? '3002' },
+};
+const JONGODB = resolve(ROOT, 'node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb');
 
 if (existsSync(resolve(ROOT, '.env'))) process.loadEnvFile(resolve(ROOT, '.env'));
 
@@ -38,14 +45,66 @@ async function ensureLocalDatabase() {
   }
 }
 
-await ensureLocalDatabase();
+function portOpen(port, host = '127.0.0.1') {
+  return new Promise((done) => {
+    const socket = new Socket();
+    const finish = (open) => {
+      socket.destroy();
+      done(open);
+    };
+    socket.setTimeout(500);
+    socket.once('connect', () => finish(true)).once('error', () => finish(false)).once('timeout', () => finish(false));
+    socket.connect(port, host);
+  });
+}
 
 const children = new Map();
+/** The fallback jongodb, stopped after the services (events-service drains into it first). */
+let localMongo;
+
+/**
+ * No MONGODB_URI and nothing on 27017 (machines without MongoDB): fall back to the in-memory
+ * MongoDB-compatible jongodb, loudly, since event logs and notifications then die with it.
+ */
+async function ensureLocalMongo() {
+  if (process.env.MONGODB_URI || process.env.NODE_ENV === 'production' || (await portOpen(27017))) return;
+  if (!existsSync(JONGODB)) {
+    console.warn('[start] no MongoDB on 127.0.0.1:27017 and no jongodb installed: events-service will not be ready');
+    return;
+  }
+  const child = spawn(JONGODB, ['--host=127.0.0.1', '--port=27017'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  localMongo = child;
+  const uri = await new Promise((resolveUri, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /JONGODB_URI=(\S+)/.exec(output);
+      if (match) resolveUri(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`jongodb exited with ${code}`)));
+  });
+  process.env.MONGODB_URI = `${new URL(uri).origin}/taskflow`;
+  console.warn(
+    [
+      '',
+      '[start] ************************************************************************',
+      '[start] No MongoDB found: using the in-memory jongodb at ' + process.env.MONGODB_URI,
+      '[start] Event logs and notifications will NOT survive a restart.',
+      '[start] Set MONGODB_URI or run MongoDB on 127.0.0.1:27017 to keep them.',
+      '[start] ************************************************************************',
+      '',
+    ].join('\n'),
+  );
+}
+
+await ensureLocalDatabase();
+await ensureLocalMongo();
+
 let stopping = false;
 let exitCode = 0;
 
 for (const name of SERVICES) {
-  const child = spawn(process.execPath, [resolve(ROOT, `dist/${name}/src/main.js`)], { stdio: 'inherit', env: process.env });
+  const child = spawn(process.execPath, [resolve(ROOT, `dist/${name}/src/main.js`)], { stdio: 'inherit', env: { ...process.env, ...SERVICE_ENV[name] } });
   children.set(name, child);
   child.on('exit', (code, signal) => {
     children.delete(name);
@@ -56,7 +115,10 @@ for (const name of SERVICES) {
     } else if (code !== 0) {
       exitCode = 1;
     }
-    if (children.size === 0) process.exit(exitCode);
+    if (children.size === 0) {
+      localMongo?.kill('SIGTERM');
+      process.exit(exitCode);
+    }
   });
 }
 console.log(`[start] started ${SERVICES.join(', ')}; gateway on http://localhost:${process.env.PORT ?? 3001}`);

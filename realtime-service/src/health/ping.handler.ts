@@ -1,0 +1,12 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { RealtimeContract, type PingResponse } from '#contracts';
+import { SERVICE_NAME } from '../config/realtime.env.js';
+
+@Controller()
+export class PingHandler {
+  @MessagePattern(RealtimeContract.ping.subject)
+  ping(): PingResponse {
+    return { service: SERVICE_NAME };
+  }
+}

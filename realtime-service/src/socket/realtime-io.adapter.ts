@@ -1,0 +1,49 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Namespace, Server, type ServerOptions } from 'socket.io';
+import { REALTIME_PATH } from '#contracts';
+import type { RedisAdapterClients } from '../redis/redis.module.js';
+
+export interface RealtimeIoOptions {
+  corsOrigin: string[];
+  redis: RedisAdapterClients;
+}
+
+/**
+ * Socket.IO on the service's HTTP server (path `/socket.io`), CORS from the environment,
+ * and the Redis adapter, so rooms and broadcasts span every replica.
+ */
+export class RealtimeIoAdapter extends IoAdapter {
+  private readonly servers = new Set<Server>();
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly options: RealtimeIoOptions,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      path: REALTIME_PATH,
+      serveClient: false,
+      cors: { origin: this.options.corsOrigin, credentials: true },
+      adapter: createAdapter(this.options.redis.pub, this.options.redis.sub, { key: 'taskflow-realtime' }),
+    } as ServerOptions);
+    this.servers.add(server);
+    return server;
+  }
+
+  /**
+   * Nest hands a namespaced gateway's Namespace here, which has no `close`: close its
+   * Server. `io.close()` drops every connection without a disconnect packet, so clients
+   * reconnect on their own (to another replica), and unsubscribes the Redis adapter.
+   */
+  override async close(server: Server | Namespace): Promise<void> {
+    const io = server instanceof Namespace ? server.server : server;
+    if (!this.servers.delete(io)) return;
+    await io.close();
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import type { VerifiedAccessToken } from '#auth';
+import { handshakeToken, msUntilExpiry, socketAuthMiddleware, UNAUTHORIZED, type TasksSocket, type TokenVerifier } from './socket-auth.js';
+
+const user: VerifiedAccessToken = { id: '3b241101-e2bb-4255-8caf-4136c566a962', role: 'member', sessionId: '9b2e2d3c-5a5c-4c2e-8d0c-0b2b5b0d6a11', expiresAt: 2_000_000_000 };
+
+function socketWith(auth: unknown): TasksSocket {
+  return { handshake: { auth }, data: {} } as unknown as TasksSocket;
+}
+
+function run(verifier: TokenVerifier, socket: TasksSocket): Promise<Error | undefined> {
+  return new Promise((resolve) => socketAuthMiddleware(verifier)(socket, resolve));
+}
+
+describe('socket handshake auth', () => {
+  it('reads the token from auth.token, tolerating a Bearer prefix', () => {
+    expect(handshakeToken({ token: 'abc' })).toBe('abc');
+    expect(handshakeToken({ token: 'Bearer abc' })).toBe('abc');
+    expect(handshakeToken({ token: '' })).toBeUndefined();
+    expect(handshakeToken({ token: { $gt: '' } })).toBeUndefined();
+    expect(handshakeToken(undefined)).toBeUndefined();
+    expect(handshakeToken({ token: 'x'.repeat(5000) })).toBeUndefined();
+  });
+
+  it('admits a verified token and keeps the user on the socket', async () => {
+    const verify = jest.fn<TokenVerifier['verify']>().mockResolvedValue(user);
+    const socket = socketWith({ token: 'good' });
+    expect(await run({ verify }, socket)).toBeUndefined();
+    expect(verify).toHaveBeenCalledWith('good');
+    expect(socket.data.user).toBe(user);
+  });
+
+  it('refuses with "Unauthorized" when there is no token, a bad one, or verification throws', async () => {
+    const never = jest.fn<TokenVerifier['verify']>();
+    expect((await run({ verify: never }, socketWith({})))?.message).toBe(UNAUTHORIZED);
+    expect(never).not.toHaveBeenCalled();
+    expect((await run({ verify: jest.fn<TokenVerifier['verify']>().mockResolvedValue(null) }, socketWith({ token: 'bad' })))?.message).toBe(UNAUTHORIZED);
+    expect((await run({ verify: jest.fn<TokenVerifier['verify']>().mockRejectedValue(new Error('boom')) }, socketWith({ token: 'x' })))?.message).toBe(UNAUTHORIZED);
+  });
+
+  it('times expiry from the token exp, bounded for setTimeout', () => {
+    expect(msUntilExpiry(1000, 999_000)).toBe(1000);
+    expect(msUntilExpiry(1000, 2_000_000)).toBe(0);
+    expect(msUntilExpiry(10 ** 12, 0)).toBe(2 ** 31 - 1);
+  });
+});

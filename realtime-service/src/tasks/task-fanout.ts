@@ -1,0 +1,74 @@
+import type { ClientTaskEvent, ServerToClientEvents, TaskEvent, TaskEventType } from '#contracts';
+
+/** Socket.IO rooms: one per user (every socket of that user), one for admins, one per subscribed task. */
+export const ADMINS_ROOM = 'admins';
+export const userRoom = (userId: string) => `user:${userId}`;
+export const taskRoom = (taskId: string) => `task:${taskId}`;
+
+export type TaskClientEventName = Extract<keyof ServerToClientEvents, `task:${string}`>;
+
+/** `task.created` → `task:created`; exhaustive, so a new event type breaks the build here. */
+export const TASK_CLIENT_EVENTS: Record<TaskEventType, TaskClientEventName> = {
+  'task.created': 'task:created',
+  'task.updated': 'task:updated',
+  'task.deleted': 'task:deleted',
+  'task.assigned': 'task:assigned',
+  'task.unassigned': 'task:unassigned',
+};
+
+/**
+ * Everyone who may see the event: the audience's sockets, admins, and the task's subscribers.
+ * Emitted once to the union, so a socket in several of these rooms still gets it once.
+ */
+export function audienceRooms(event: Pick<TaskEvent, 'audience' | 'taskId'>): string[] {
+  return [...new Set(event.audience)].map(userRoom).concat(ADMINS_ROOM, taskRoom(event.taskId));
+}
+
+/** What a client sees: the event without its internal routing list. */
+export function toClientEvent(event: TaskEvent): ClientTaskEvent {
+  const { audience: _audience, ...client } = event;
+  return client;
+}
+
+/**
+ * Users who lose sight of the task with this event, whose subscriptions to it must end:
+ * removed assignees (unless they own it), or every subscriber when the task is deleted.
+ */
+export function usersLosingAccess(event: TaskEvent): string[] {
+  if (event.type !== 'task.unassigned' && event.type !== 'task.updated' && event.type !== 'task.assigned') return [];
+  const change = event.changes?.assigneeIds;
+  if (!change || !Array.isArray(change.from) || !Array.isArray(change.to)) return [];
+  const remaining = new Set<unknown>(change.to);
+  return (change.from as unknown[])
+    .filter((id): id is string => typeof id === 'string' && !remaining.has(id) && id !== event.task.ownerId);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TYPES = new Set<string>(Object.keys(TASK_CLIENT_EVENTS));
+
+/** A stream message we can route: anything else is dropped (and terminated, never redelivered). */
+export function isRoutableTaskEvent(value: unknown): value is TaskEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const event = value as Partial<TaskEvent>;
+  return (
+    typeof event.eventId === 'string' &&
+    typeof event.type === 'string' &&
+    TYPES.has(event.type) &&
+    typeof event.taskId === 'string' &&
+    UUID.test(event.taskId) &&
+    Array.isArray(event.audience) &&
+    event.audience.every((id) => typeof id === 'string') &&
+    typeof event.task === 'object' &&
+    event.task !== null
+  );
+}
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/** Seconds between the change and its emission; NaN-safe (0 for an unparsable date). */
+export function emitLagSeconds(occurredAt: string, now = Date.now()): number {
+  const at = Date.parse(occurredAt);
+  return Number.isFinite(at) ? Math.max(0, (now - at) / 1000) : 0;
+}

@@ -1,0 +1,27 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { VerifiedAccessToken } from '#auth';
+import { ErrorCode, RpcError, TasksContract, type Ack } from '#contracts';
+import { NatsRpcClient } from '#nats';
+
+export const TASK_NOT_FOUND = 'Task not found';
+export const UNAVAILABLE = 'Unavailable';
+
+/** Asks tasks-service whether the user can see a task: the same rule as `GET /api/tasks/:id`. */
+@Injectable()
+export class TaskVisibility {
+  private readonly logger = new Logger(TaskVisibility.name);
+
+  constructor(private readonly nats: NatsRpcClient) {}
+
+  async check(user: VerifiedAccessToken, taskId: string): Promise<Ack> {
+    try {
+      await this.nats.request(TasksContract.get, { actor: { id: user.id, role: user.role, sessionId: user.sessionId }, taskId });
+      return { ok: true };
+    } catch (error) {
+      // Invisible and missing are the same answer, so ids cannot be probed.
+      if (error instanceof RpcError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.FORBIDDEN)) return { ok: false, error: TASK_NOT_FOUND };
+      this.logger.warn(`Visibility check failed: ${error instanceof Error ? error.message : String(error)}`);
+      return { ok: false, error: UNAVAILABLE };
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import { AccessTokens } from '#auth';
+import { REALTIME_NAMESPACE, REALTIME_PATH, type Ack, type NotificationDto, type TaskEvent } from '#contracts';
+import { RealtimeMetrics } from '../metrics/realtime-metrics.service.js';
+import { PresenceService } from '../presence/presence.service.js';
+import { msUntilExpiry, socketAuthMiddleware, type TasksNamespace, type TasksSocket } from '../socket/socket-auth.js';
+import {
+  ADMINS_ROOM,
+  audienceRooms,
+  emitLagSeconds,
+  isUuid,
+  TASK_CLIENT_EVENTS,
+  taskRoom,
+  toClientEvent,
+  userRoom,
+  usersLosingAccess,
+} from './task-fanout.js';
+import { TaskVisibility } from './task-visibility.service.js';
+
+const INVALID_TASK_ID = 'taskId must be a UUID';
+
+/**
+ * Namespace `/tasks`. CORS, the path's server and the Redis adapter come from
+ * RealtimeIoAdapter; this class authenticates sockets, places them in rooms and emits.
+ */
+@WebSocketGateway({ namespace: REALTIME_NAMESPACE, path: REALTIME_PATH })
+export class TasksGateway implements OnGatewayInit<TasksNamespace>, OnGatewayConnection<TasksSocket>, OnGatewayDisconnect<TasksSocket> {
+  private readonly logger = new Logger(TasksGateway.name);
+  /** socketId → the timer that ends the socket when its token expires. */
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+
+  @WebSocketServer() private readonly server!: TasksNamespace;
+
+  constructor(
+    private readonly tokens: AccessTokens,
+    private readonly presence: PresenceService,
+    private readonly visibility: TaskVisibility,
+    private readonly metrics: RealtimeMetrics,
+  ) {}
+
+  afterInit(server: TasksNamespace): void {
+    server.use(socketAuthMiddleware(this.tokens));
+  }
+
+  /** Synchronous up to the joins, so an event emitted right after `connect` already finds the socket. */
+  handleConnection(socket: TasksSocket): void {
+    const user = socket.data.user;
+    void socket.join(user.role === 'admin' ? [userRoom(user.id), ADMINS_ROOM] : userRoom(user.id));
+    this.scheduleExpiry(socket);
+    this.metrics.connectedSockets.inc();
+    void this.presence.connected(socket.id, user.id);
+  }
+
+  handleDisconnect(socket: TasksSocket): void {
+    clearTimeout(this.expiryTimers.get(socket.id));
+    this.expiryTimers.delete(socket.id);
+    this.metrics.connectedSockets.dec();
+    const user = socket.data.user;
+    if (user) void this.presence.disconnected(socket.id, user.id);
+  }
+
+  @SubscribeMessage('task:subscribe')
+  async subscribe(@ConnectedSocket() socket: TasksSocket, @MessageBody() payload: unknown): Promise<Ack> {
+    const taskId = (payload as { taskId?: unknown } | null)?.taskId;
+    if (!isUuid(taskId)) return { ok: false, error: INVALID_TASK_ID };
+    const result = await this.visibility.check(socket.data.user, taskId);
+    if (result.ok && socket.connected) await socket.join(taskRoom(taskId));
+    return result;
+  }
+
+  @SubscribeMessage('task:unsubscribe')
+  async unsubscribe(@ConnectedSocket() socket: TasksSocket, @MessageBody() payload: unknown): Promise<Ack> {
+    const taskId = (payload as { taskId?: unknown } | null)?.taskId;
+    if (!isUuid(taskId)) return { ok: false, error: INVALID_TASK_ID };
+    await socket.leave(taskRoom(taskId));
+    return { ok: true };
+  }
+
+  /**
+   * One emit to the union of rooms: Socket.IO (and the Redis adapter, on every replica)
+   * delivers it once per socket, however many of the rooms the socket is in.
+   */
+  emitTaskEvent(event: TaskEvent): void {
+    const name = TASK_CLIENT_EVENTS[event.type];
+    this.server.to(audienceRooms(event)).emit(name, toClientEvent(event));
+    // Whoever lost sight of the task stops receiving it as a subscriber.
+    for (const userId of usersLosingAccess(event)) this.server.in(userRoom(userId)).socketsLeave(taskRoom(event.taskId));
+    if (event.type === 'task.deleted') this.server.in(taskRoom(event.taskId)).socketsLeave(taskRoom(event.taskId));
+    this.metrics.eventsEmitted.inc({ event: name });
+    this.metrics.emitLag.observe({ event: name }, emitLagSeconds(event.occurredAt));
+  }
+
+  emitNotification(userId: string, notification: NotificationDto): void {
+    this.server.to(userRoom(userId)).emit('notification:new', notification);
+    this.metrics.eventsEmitted.inc({ event: 'notification:new' });
+  }
+
+  /** At the token's expiry: tell the client, then disconnect it (it must reconnect with a fresh token). */
+  private scheduleExpiry(socket: TasksSocket): void {
+    const timer = setTimeout(() => {
+      this.expiryTimers.delete(socket.id);
+      if (!socket.connected) return;
+      if (msUntilExpiry(socket.data.user.expiresAt) > 0) return this.scheduleExpiry(socket);
+      this.logger.debug(`Token expired for socket ${socket.id}`);
+      socket.emit('auth:expired');
+      socket.disconnect();
+    }, msUntilExpiry(socket.data.user.expiresAt));
+    this.expiryTimers.set(socket.id, timer);
+  }
+}
