@@ -36,6 +36,17 @@ describe('tasks over NATS', () => {
     expect(reply).toEqual({ service: 'tasks-service' });
   });
 
+  it('lists collaborators: owners and assignees of the tasks a user shares, nobody else', async () => {
+    const [owner, assignee, coAssignee, stranger] = [await registerUser(client), await registerUser(client), await registerUser(client), await registerUser(client)];
+    const task = await create(owner);
+    await client.request(TasksContract.assign, { actor: owner, taskId: task.id, userId: assignee.id });
+    await client.request(TasksContract.assign, { actor: owner, taskId: task.id, userId: coAssignee.id });
+    await create(stranger);
+    expect((await client.request(TasksContract.collaborators, { actor: owner })).sort()).toEqual([assignee.id, coAssignee.id].sort());
+    expect((await client.request(TasksContract.collaborators, { actor: assignee })).sort()).toEqual([owner.id, coAssignee.id].sort());
+    expect(await client.request(TasksContract.collaborators, { actor: stranger })).toEqual([]);
+  });
+
   it('creates with defaults and enforces who sees and changes a task', async () => {
     const [owner, assignee, stranger] = [await registerUser(client), await registerUser(client), await registerUser(client)];
     const task = await create(owner, '  Trimmed title ');

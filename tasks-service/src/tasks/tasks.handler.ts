@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AssignRequest, CreateTaskRequest, ListTasksRequest, TaskRequest, TasksContract, UnassignRequest, UpdateTaskRequest } from '#contracts';
+import { ActorRequest, AssignRequest, CreateTaskRequest, ListTasksRequest, TaskRequest, TasksContract, UnassignRequest, UpdateTaskRequest } from '#contracts';
 import { TasksService } from './tasks.service.js';
 
 @Controller()
@@ -40,5 +40,10 @@ export class TasksHandler {
   @MessagePattern(TasksContract.list.subject)
   list(@Payload() request: ListTasksRequest) {
     return this.tasks.list(request);
+  }
+
+  @MessagePattern(TasksContract.collaborators.subject)
+  collaborators(@Payload() request: ActorRequest) {
+    return this.tasks.collaborators(request.actor);
   }
 }

@@ -77,6 +77,18 @@ export class TasksRepository {
     return { task: toEntity(rows[0]!), assigneeIds: await this.assigneesOf(id, db) };
   }
 
+  /** Owners and assignees of the tasks the user owns or is assigned to, the user excluded. */
+  async collaboratorsOf(userId: string): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `WITH shared AS (SELECT id FROM tasks WHERE owner_id = $1 UNION SELECT task_id FROM task_assignments WHERE user_id = $1)
+       SELECT owner_id AS user_id FROM tasks WHERE id IN (SELECT id FROM shared)
+       UNION
+       SELECT user_id FROM task_assignments WHERE task_id IN (SELECT id FROM shared)`,
+      [userId],
+    )) as { user_id: string }[];
+    return rows.map((row) => row.user_id).filter((id) => id !== userId);
+  }
+
   async assigneesOf(taskId: string, db: EntityManager = this.dataSource.manager): Promise<string[]> {
     const rows = (await db.query('SELECT user_id FROM task_assignments WHERE task_id = $1 ORDER BY created_at, user_id', [taskId])) as { user_id: string }[];
     return rows.map((row) => row.user_id);

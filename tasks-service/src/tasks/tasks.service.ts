@@ -145,6 +145,11 @@ export class TasksService {
     });
   }
 
+  /** Users who share at least one task with the actor (for presence). */
+  collaborators(actor: Actor): Promise<string[]> {
+    return this.tasks.collaboratorsOf(actor.id);
+  }
+
   async list(request: ListTasksRequest): Promise<Page<TaskDto>> {
     const query = normalizeListQuery(request, request.actor);
     // Decoded before the cache is asked: a bad cursor is refused even when a page is cached.
