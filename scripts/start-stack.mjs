@@ -12,9 +12,11 @@ import pg from 'pg';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVICES = ['auth-service', 'tasks-service', 'events-service', 'realtime-service', 'gateway'];
 /** The gateway and realtime-service both read PORT: give each its own. */
+const REALTIME_PORT = process.env.REALTIME_PORT ?? '3002';
 const SERVICE_ENV = {
-  gateway: { PORT: process.env.PORT ?? '3001' },
-  'realtime-service': { PORT: process.env.REALTIME_PORT ?? '3002' },
+  // The gateway proxies /socket.io to realtime-service: one origin for the browser, as in compose and K8s.
+  gateway: { PORT: process.env.PORT ?? '3001', REALTIME_PROXY_URL: process.env.REALTIME_PROXY_URL ?? `http://127.0.0.1:${REALTIME_PORT}` },
+  'realtime-service': { PORT: REALTIME_PORT },
 };
 const JONGODB = resolve(ROOT, 'node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb');
 
@@ -83,7 +85,7 @@ async function ensureLocalMongo() {
     });
     child.once('exit', (code) => reject(new Error(`jongodb exited with ${code}`)));
   });
-  process.env.MONGODB_URI = `${new URL(uri).origin}/taskflow`;
+  process.env.MONGODB_URI = uri.replace(/\/[^/]*$/, "/taskflow");
   console.warn(
     [
       '',

@@ -7,10 +7,13 @@ import { AccessTokenGuard } from './auth/access-token.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { RolesGuard } from './auth/roles.guard.js';
 import type { GatewayEnv } from './config/gateway.env.js';
+import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { RequestContextInterceptor } from './http/request-context.interceptor.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { PresenceModule } from './presence/presence.module.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -33,6 +36,9 @@ export class AppModule {
         AuthModule,
         UsersModule,
         TasksModule,
+        EventsModule,
+        NotificationsModule,
+        PresenceModule,
       ],
       providers: [
         // Guards run in this order: rate limit first, so floods of bad tokens are limited too.

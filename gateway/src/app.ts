@@ -1,9 +1,11 @@
 import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
+import httpProxy from '@fastify/http-proxy';
 import { Logger, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { REALTIME_PATH } from '#contracts';
 import { createLogger, PinoNestLogger, REQUEST_ID_HEADER, sanitizeRequestId } from '#logging';
 import { AppModule } from './app.module.js';
 import type { GatewayEnv } from './config/gateway.env.js';
@@ -67,6 +69,16 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
     done(null, payload);
   });
   await app.register(cookie);
+  if (env.REALTIME_PROXY_URL) {
+    await app.register(httpProxy, {
+      upstream: env.REALTIME_PROXY_URL,
+      prefix: REALTIME_PATH,
+      rewritePrefix: REALTIME_PATH,
+      websocket: true,
+      // realtime-service answers CORS itself; the gateway's own CORS headers must not be doubled.
+      replyOptions: { rewriteHeaders: (headers) => Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith('access-control-'))) },
+    });
+  }
   app.enableCors({
     origin: env.CORS_ORIGIN,
     credentials: true,

@@ -7,7 +7,7 @@ let api: Api;
 const ALLOWED_ORIGIN = 'https://app.taskflow.test';
 
 beforeAll(async () => {
-  stack = await startStack({ CORS_ORIGIN: `${ALLOWED_ORIGIN},https://admin.taskflow.test` }, ['auth-service', 'tasks-service']);
+  stack = await startStack({ CORS_ORIGIN: `${ALLOWED_ORIGIN},https://admin.taskflow.test` }, ['auth-service', 'tasks-service', 'events-service']);
   api = new Api(stack.baseUrl);
 });
 afterAll(() => stack?.close());
@@ -148,6 +148,11 @@ describe('health, docs and metrics', () => {
         'GET /api/auth/me',
         'GET /api/users',
         'PATCH /api/users/{id}/role',
+        'GET /api/events',
+        'GET /api/notifications',
+        'PATCH /api/notifications/{id}/read',
+        'POST /api/notifications/read-all',
+        'GET /api/presence',
       ]),
     );
     const register = doc.body.paths['/api/auth/register'].post;

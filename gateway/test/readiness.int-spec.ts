@@ -5,7 +5,7 @@ let stack: Stack;
 let api: Api;
 
 beforeAll(async () => {
-  stack = await startStack({ NATS_REQUEST_TIMEOUT_MS: '1500' }, ['auth-service', 'tasks-service']);
+  stack = await startStack({ NATS_REQUEST_TIMEOUT_MS: '1500' }, ['auth-service', 'tasks-service', 'events-service']);
   api = new Api(stack.baseUrl);
 });
 afterAll(() => stack?.close());

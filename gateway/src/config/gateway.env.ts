@@ -15,6 +15,11 @@ const gatewayEnv = (() => ({
   RATE_LIMIT_WINDOW_S: positiveInt.default(60),
   LOGIN_FAILURE_LIMIT: positiveInt.default(5),
   LOGIN_FAILURE_WINDOW_S: positiveInt.default(900),
+  /**
+   * Local development only: proxy /socket.io (WebSocket included) to realtime-service so the
+   * browser sees one origin. In compose and Kubernetes the edge proxy / Ingress routes it.
+   */
+  REALTIME_PROXY_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Readiness fails when a service does not answer its ping within this time. */
   READINESS_TIMEOUT_MS: positiveInt.default(1000),
 })) satisfies EnvPiece;

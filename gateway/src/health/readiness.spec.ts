@@ -2,10 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { describeFailures, READINESS_TARGETS } from './readiness.js';
 
 describe('readiness', () => {
-  it('pings auth-service and tasks-service', () => {
+  it('pings auth-service, tasks-service and events-service, and not realtime-service', () => {
     const targets = READINESS_TARGETS.map((t) => [t.name, t.ping.subject]);
-    expect(targets).toContainEqual(['auth-service', 'auth.ping']);
-    expect(targets).toContainEqual(['tasks-service', 'tasks.ping']);
+    expect(targets).toEqual([
+      ['auth-service', 'auth.ping'],
+      ['tasks-service', 'tasks.ping'],
+      ['events-service', 'events.ping'],
+    ]);
   });
 
   it('names what failed', () => {
