@@ -52,8 +52,10 @@ async function errorOf(subject: string, data: unknown) {
 
 beforeAll(async () => {
   const natsUrl = testEnv().NATS_URL!;
-  const mongoUri = process.env.TEST_MONGODB_URI;
-  if (!mongoUri) throw new Error('TEST_MONGODB_URI is not set (run through jest: globalSetup resolves it)');
+  const sharedUri = process.env.TEST_MONGODB_URI;
+  if (!sharedUri) throw new Error('TEST_MONGODB_URI is not set (run through jest: globalSetup resolves it)');
+  // A database of its own: this suite sets its own retention (TTL index), which other suites' events-service must not meet.
+  const mongoUri = sharedUri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)\/?[^?]*/, '$1/taskflow_test_events_suite');
   nc = await connect({ servers: natsUrl });
   await ensureEventStreams(nc);
   db = await mongoose.createConnection(mongoUri, { autoCreate: false, autoIndex: false }).asPromise();
