@@ -114,8 +114,9 @@ for (const name of SERVICES) {
       console.error(`[start] ${name} exited (${signal ?? code}); stopping the others`);
       exitCode = 1;
       stopAll();
-    } else if (code !== 0) {
-      exitCode = 1;
+    } else {
+      console.log(`[start] ${name} stopped (${signal ?? code}) after ${Date.now() - stoppingSince} ms`);
+      if (code !== 0) exitCode = 1;
     }
     if (children.size === 0) {
       localMongo?.kill('SIGTERM');
@@ -125,7 +126,9 @@ for (const name of SERVICES) {
 }
 console.log(`[start] started ${SERVICES.join(', ')}; gateway on http://localhost:${process.env.PORT ?? 3001}`);
 
+let stoppingSince = 0;
 function stopAll() {
+  if (!stopping) stoppingSince = Date.now();
   stopping = true;
   for (const child of children.values()) child.kill('SIGTERM');
 }

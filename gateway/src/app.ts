@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { REALTIME_PATH } from '#contracts';
+import { closeConnectionsWhileDraining } from '#health';
 import { createLogger, PinoNestLogger, REQUEST_ID_HEADER, sanitizeRequestId } from '#logging';
 import { AppModule } from './app.module.js';
 import type { GatewayEnv } from './config/gateway.env.js';
@@ -64,6 +65,7 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
     // The API answers JSON only: nothing may be loaded or framed. Swagger UI gets DOCS_CSP below.
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
   });
+  closeConnectionsWhileDraining(fastify);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     if (request.url.startsWith(DOCS_PATH)) void reply.header('content-security-policy', DOCS_CSP);
     done(null, payload);

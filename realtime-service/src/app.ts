@@ -9,6 +9,7 @@ import { SERVICE_NAME, type RealtimeEnv } from './config/realtime.env.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { REDIS_ADAPTER_CLIENTS, type RedisAdapterClients } from './redis/redis.module.js';
 import { RealtimeIoAdapter } from './socket/realtime-io.adapter.js';
+import { closeConnectionsWhileDraining } from '#health';
 
 /**
  * A hybrid app: HTTP (probes, metrics) and Socket.IO on one Fastify server (PORT), plus a
@@ -21,6 +22,7 @@ export async function createRealtimeApp(env: RealtimeEnv): Promise<NestFastifyAp
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => sanitizeRequestId(req.headers[REQUEST_ID_HEADER]),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env), adapter, { logger: new PinoNestLogger(logger) });
+  closeConnectionsWhileDraining(app.getHttpAdapter().getInstance());
   app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();

@@ -1,3 +1,4 @@
 export * from './service-metrics.js';
 export * from './probe-server.js';
 export * from './health.module.js';
+export * from './draining.js';
