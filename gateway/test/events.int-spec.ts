@@ -235,9 +235,8 @@ describe('GET /api/events', () => {
   it("shows a member the events of tasks they can see, and not others' tasks", async () => {
     const mine = await events(s.owner, '?type=task.created,task.updated,task.deleted,task.assigned,task.unassigned');
     expect(mine.items.map((e) => e.eventId)).toEqual(s.log.map((e) => e.eventId));
-    // A member sees the events whose audience included them when they happened (docs/events-service.md):
-    // the assignee joined with the assignment, so not the task.created before it (the activity has it all).
-    expect((await events(s.assignee, `?taskId=${s.task.id}`)).items.map((e) => e.eventId)).toEqual(s.log.slice(0, 2).map((e) => e.eventId));
+    // An assignee sees the task, so they see its whole history, the task.created before their assignment included.
+    expect((await events(s.assignee, `?taskId=${s.task.id}`)).items.map((e) => e.eventId)).toEqual(s.log.map((e) => e.eventId));
 
     for (const member of [s.owner, s.assignee, s.outsider]) {
       expect(await events(member, `?taskId=${othersTask.id}`)).toEqual({ items: [], nextCursor: null });
@@ -262,7 +261,7 @@ describe('GET /api/events', () => {
     expect(ids(await events(owner, `?taskId=${task.id}&type=task.created,task.assigned`))).toEqual([assigned!.eventId, created!.eventId]);
     expect(ids(await events(owner, `?taskId=${task.id}&type=task.created&type=task.updated`))).toEqual([updated!.eventId, created!.eventId]);
     expect(ids(await events(owner, `?taskId=${task.id}&type=task.deleted`))).toEqual([]);
-    expect(ids(await events(assignee, `?taskId=${task.id}&actorId=${owner.user.id}`))).toEqual([updated!.eventId, assigned!.eventId]);
+    expect(ids(await events(assignee, `?taskId=${task.id}&actorId=${owner.user.id}`))).toEqual([updated!.eventId, assigned!.eventId, created!.eventId]);
     expect(ids(await events(assignee, `?taskId=${task.id}&actorId=${assignee.user.id}`))).toEqual([]);
     expect(ids(await events(adminToken, `?actorId=${other.user.id}&type=task.created`))).toEqual([
       expect.any(String),

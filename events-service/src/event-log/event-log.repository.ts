@@ -23,6 +23,14 @@ export class EventLogRepository {
     }
   }
 
+  /**
+   * A new assignee can see the task, so they see its history too: added to the audience of
+   * every entry of the task logged so far. Idempotent ($addToSet), so redeliveries are harmless.
+   */
+  async shareTaskHistory(taskId: string, userIds: string[]): Promise<void> {
+    for (const userId of userIds) await this.logs.updateMany({ taskId }, { $addToSet: { audience: userId } });
+  }
+
   /** One page, newest first; fetches one more than `limit` to know whether a next page exists. */
   page(filter: QueryFilter<EventLog>, limit: number): Promise<EventLog[]> {
     return this.logs.find(filter).sort(EVENT_LOG_SORT).limit(limit + 1).lean<EventLog[]>().exec();

@@ -5,7 +5,7 @@ import { ServiceMetrics } from '#health';
 import type { EventLogRepository } from '../event-log/event-log.repository.js';
 import type { NotificationsRepository } from '../notifications/notifications.repository.js';
 import { IngestMetrics } from './ingest.metrics.js';
-import { EventIngestService } from './ingest.service.js';
+import { EventIngestService, newAssignees } from './ingest.service.js';
 
 const owner = '11111111-1111-4111-8111-111111111111';
 const alice = '22222222-2222-4222-8222-222222222222';
@@ -30,7 +30,7 @@ Logger.overrideLogger(false);
 
 /** Strict mocks: any call that was not set up fails the test. */
 function setup(logged: boolean, existing: string[]) {
-  const logs = { insertOnce: jest.fn(async (_entry: unknown) => logged) };
+  const logs = { insertOnce: jest.fn(async (_entry: unknown) => logged), shareTaskHistory: jest.fn(async (_taskId: string, _users: string[]) => undefined) };
   const notifications = {
     insertOnce: jest.fn(async (n: { userId: string }) => (existing.includes(n.userId) ? null : { ...n, _id: `id-${n.userId}`, read: false, readAt: null })),
   };
@@ -63,5 +63,18 @@ describe('EventIngestService', () => {
     const auth = { eventId: event.eventId, type: 'user.login' as const, userId: alice, actorId: alice, occurredAt: event.occurredAt, data: {}, requestId: null };
     expect(await service.ingest({ source: 'auth', event: auth }, jest.fn())).toEqual({ logged: true, notified: 0 });
     expect(notifications.insertOnce).not.toHaveBeenCalled();
+  });
+
+  it('shares the task history with a new assignee, on every delivery (idempotent)', async () => {
+    for (const logged of [true, false]) {
+      const { service, logs } = setup(logged, []);
+      await service.ingest({ source: 'task', event }, jest.fn());
+      expect(logs.shareTaskHistory).toHaveBeenCalledWith(taskId, [bob]);
+    }
+  });
+
+  it('finds the users an assignment added', () => {
+    expect(newAssignees(event)).toEqual([bob]);
+    expect(newAssignees({ ...event, changes: undefined })).toEqual([alice, bob]);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { NotificationCreatedMessage } from '#contracts';
+import type { NotificationCreatedMessage, TaskEvent } from '#contracts';
 import { logEntryFor } from '../event-log/event-log.mapper.js';
 import { EventLogRepository } from '../event-log/event-log.repository.js';
 import { notificationsFor } from '../notifications/notification.factory.js';
@@ -7,6 +7,13 @@ import { toNotificationDto } from '../notifications/notification.mapper.js';
 import { NotificationsRepository } from '../notifications/notifications.repository.js';
 import type { ParsedEvent } from './event-validation.js';
 import { IngestMetrics } from './ingest.metrics.js';
+
+/** Users an assignment added: in the task after it, not before. */
+export function newAssignees(event: TaskEvent): string[] {
+  const before = event.changes?.assigneeIds?.from;
+  const previous = new Set(Array.isArray(before) ? (before as string[]) : []);
+  return event.task.assigneeIds.filter((id) => !previous.has(id));
+}
 
 /** Announces a new notification (on core NATS, for realtime-service). */
 export type NotificationPublisher = (message: NotificationCreatedMessage) => void;
@@ -35,6 +42,9 @@ export class EventIngestService {
 
   async ingest(parsed: ParsedEvent, publish: NotificationPublisher): Promise<IngestOutcome> {
     const logged = await this.logs.insertOnce(logEntryFor(parsed));
+    if (parsed.source === 'task' && parsed.event.type === 'task.assigned') {
+      await this.logs.shareTaskHistory(parsed.event.taskId, newAssignees(parsed.event));
+    }
     let notified = 0;
     if (parsed.source === 'task') {
       for (const notification of notificationsFor(parsed.event)) {
