@@ -1,10 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AccessTokenModule } from '#auth';
 import { ConfigModule } from '#config';
-import { HealthModule } from '#health';
+import { connectionCheck, HealthModule, sqlCheck } from '#health';
 import { OutboxModule } from '#outbox';
-import { NatsRequestContextInterceptor, RpcErrorFilter, rpcValidationPipe, type TrackedNatsServer } from '#nats';
+import { RPC_SERVICE_PROVIDERS, type TrackedNatsServer } from '#nats';
 import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import type { AuthEnv } from './config/auth.env.js';
@@ -37,18 +36,14 @@ export class AppModule {
           useFactory: (dataSource: DataSource) => ({
             port: env.HEALTH_PORT,
             checks: [
-              { name: 'nats', check: () => nats.isConnected() || Promise.reject(new Error('disconnected')) },
-              { name: 'postgres', check: () => dataSource.query('SELECT 1') },
+              connectionCheck('nats', () => nats.isConnected()),
+              sqlCheck('postgres', dataSource),
             ],
           }),
         }),
       ],
       controllers: [PingHandler],
-      providers: [
-        { provide: APP_FILTER, useClass: RpcErrorFilter },
-        { provide: APP_INTERCEPTOR, useClass: NatsRequestContextInterceptor },
-        { provide: APP_PIPE, useFactory: rpcValidationPipe },
-      ],
+      providers: RPC_SERVICE_PROVIDERS,
     };
   }
 }

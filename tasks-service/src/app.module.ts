@@ -1,8 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '#config';
-import { HealthModule } from '#health';
-import { NatsClientModule, NatsRequestContextInterceptor, RpcErrorFilter, rpcValidationPipe, type TrackedNatsServer } from '#nats';
+import { connectionCheck, HealthModule, sqlCheck } from '#health';
+import { NatsClientModule, RPC_SERVICE_PROVIDERS, type TrackedNatsServer } from '#nats';
 import { OutboxModule } from '#outbox';
 import { DataSource } from 'typeorm';
 import { CacheModule } from './cache/cache.module.js';
@@ -39,19 +38,15 @@ export class AppModule {
           useFactory: (dataSource: DataSource) => ({
             port: env.HEALTH_PORT,
             checks: [
-              { name: 'nats', check: () => nats.isConnected() || Promise.reject(new Error('disconnected')) },
-              { name: 'postgres', check: () => dataSource.query('SELECT 1') },
+              connectionCheck('nats', () => nats.isConnected()),
+              sqlCheck('postgres', dataSource),
             ],
           }),
         }),
         TasksModule,
       ],
       controllers: [PingHandler],
-      providers: [
-        { provide: APP_FILTER, useClass: RpcErrorFilter },
-        { provide: APP_INTERCEPTOR, useClass: NatsRequestContextInterceptor },
-        { provide: APP_PIPE, useFactory: rpcValidationPipe },
-      ],
+      providers: RPC_SERVICE_PROVIDERS,
     };
   }
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, MaxLength, Min, ValidateIf } from 'class-validator';
 import { ActorRequest, PageQuery, withActor, type Page } from './common.js';
@@ -70,37 +70,8 @@ export class CreateTaskBody {
   dueDate?: string | null;
 }
 
-/** Fields that may change; `version` may come here or in `If-Match`. */
-export class UpdateTaskBody {
-  @ApiPropertyOptional({ minLength: 1, maxLength: TITLE_MAX })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @Length(1, TITLE_MAX)
-  title?: string;
-
-  @ApiPropertyOptional({ maxLength: DESCRIPTION_MAX })
-  @IsOptional()
-  @IsString()
-  @MaxLength(DESCRIPTION_MAX)
-  description?: string;
-
-  @ApiPropertyOptional({ enum: TASK_STATUSES })
-  @IsOptional()
-  @IsIn(TASK_STATUSES)
-  status?: TaskStatus;
-
-  @ApiPropertyOptional({ enum: TASK_PRIORITIES })
-  @IsOptional()
-  @IsIn(TASK_PRIORITIES)
-  priority?: TaskPriority;
-
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsISO8601({ strict: true })
-  dueDate?: string | null;
-
+/** Fields that may change (each optional, validated as on create); `version` may come here or in `If-Match`. */
+export class UpdateTaskBody extends PartialType(CreateTaskBody) {
   @ApiPropertyOptional({ minimum: 1, description: 'The version last read; required here or as If-Match' })
   @IsOptional()
   @IsInt()

@@ -77,3 +77,13 @@ export class ProbeServer implements OnApplicationBootstrap, OnApplicationShutdow
     this.server?.closeAllConnections();
   }
 }
+
+/** A readiness check for a connection that knows whether it is up. */
+export function connectionCheck(name: string, isConnected: () => boolean): ReadinessCheck {
+  return { name, check: () => isConnected() || Promise.reject(new Error(`${name} disconnected`)) };
+}
+
+/** A readiness check that runs `SELECT 1` (a TypeORM DataSource, a pg pool...). */
+export function sqlCheck(name: string, db: { query(sql: string): Promise<unknown> }): ReadinessCheck {
+  return { name, check: () => db.query('SELECT 1') };
+}

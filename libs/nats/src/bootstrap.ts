@@ -1,0 +1,28 @@
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { maskEnv } from '#config';
+import { createLogger, PinoNestLogger } from '#logging';
+import { createNatsServer, type NatsServerConfig, type TrackedNatsServer } from './server.js';
+
+export interface NatsServiceEnv extends NatsServerConfig {
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/**
+ * Starts a NATS-only service: JSON logs, the queue-group server, and a shutdown that drains
+ * on SIGTERM/SIGINT and exits 0 (Nest would otherwise re-raise the signal).
+ */
+export async function startNatsService<Env extends NatsServiceEnv>(
+  service: string,
+  env: Env,
+  rootModule: (nats: TrackedNatsServer) => DynamicModule,
+): Promise<void> {
+  const logger = createLogger(service, env.LOG_LEVEL);
+  logger.info({ config: maskEnv(env as unknown as Record<string, unknown>) }, 'Starting');
+  const nats = createNatsServer(env, service);
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(rootModule(nats), { strategy: nats, logger: new PinoNestLogger(logger) });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  await app.listen();
+  logger.info('Listening on NATS');
+}
