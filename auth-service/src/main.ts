@@ -5,5 +5,5 @@ import { AppModule } from './app.module.js';
 import { authEnvSchema } from './config/auth.env.js';
 import { SERVICE_NAME } from './database/database.module.js';
 
-const env = loadEnvOrExit(authEnvSchema, process.env);
+const env = loadEnvOrExit(authEnvSchema);
 await startNatsService(SERVICE_NAME, env, (nats) => AppModule.register(env, nats));

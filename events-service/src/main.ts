@@ -5,5 +5,5 @@ import { AppModule } from './app.module.js';
 import { eventsEnvSchema } from './config/events.env.js';
 import { SERVICE_NAME } from './database/database.module.js';
 
-const env = loadEnvOrExit(eventsEnvSchema, process.env);
+const env = loadEnvOrExit(eventsEnvSchema);
 await startNatsService(SERVICE_NAME, env, (nats) => AppModule.register(env, nats));

@@ -4,7 +4,7 @@ import { loadEnvOrExit } from '#config';
 import { createGatewayApp } from './app.js';
 import { gatewayEnvSchema } from './config/gateway.env.js';
 
-const env = loadEnvOrExit(gatewayEnvSchema, process.env);
+const env = loadEnvOrExit(gatewayEnvSchema);
 const app = await createGatewayApp(env);
 // useProcessExit: exit 0 after a clean shutdown (by default Nest re-raises the signal, so the exit code is null).
 app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

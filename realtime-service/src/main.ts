@@ -4,7 +4,7 @@ import { loadEnvOrExit, maskEnv } from '#config';
 import { createRealtimeApp } from './app.js';
 import { realtimeEnvSchema } from './config/realtime.env.js';
 
-const env = loadEnvOrExit(realtimeEnvSchema, process.env);
+const env = loadEnvOrExit(realtimeEnvSchema);
 const app = await createRealtimeApp(env);
 const logger = new Logger('Bootstrap');
 logger.log({ config: maskEnv(env) }, 'Starting');

@@ -5,5 +5,5 @@ import { AppModule } from './app.module.js';
 import { tasksEnvSchema } from './config/tasks.env.js';
 import { SERVICE_NAME } from './database/database.module.js';
 
-const env = loadEnvOrExit(tasksEnvSchema, process.env);
+const env = loadEnvOrExit(tasksEnvSchema);
 await startNatsService(SERVICE_NAME, env, (nats) => AppModule.register(env, nats));

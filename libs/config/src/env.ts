@@ -52,7 +52,7 @@ export function loadEnv<const Pieces extends readonly EnvPiece[]>(pieces: Pieces
 }
 
 /** For main.ts: a bad environment ends the process with one clear line, before anything starts. */
-export function loadEnvOrExit<const Pieces extends readonly EnvPiece[]>(pieces: Pieces, source: NodeJS.ProcessEnv): EnvOf<Pieces> {
+export function loadEnvOrExit<const Pieces extends readonly EnvPiece[]>(pieces: Pieces, source: NodeJS.ProcessEnv = process.env): EnvOf<Pieces> {
   try {
     return loadEnv(pieces, source);
   } catch (error) {

@@ -1,4 +1,5 @@
 export * from './wait.js';
+export * from './test-config.js';
 export * from './stack.js';
 export * from './api.js';
 export * from './tasks.js';

@@ -16,7 +16,7 @@ import {
   type TaskDto,
   type TaskEvent,
 } from '#contracts';
-import { TEST_SECRETS } from './stack.js';
+import { TEST_SECRETS } from './test-config.js';
 
 export type RealtimeClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { AuthContract, EventsContract, RealtimeContract, TasksContract } from '#contracts';
+import { hostPath, testEnv } from './test-config.js';
 import { StopWaiting, waitFor } from './wait.js';
 
 /** Services are run as built, as separate processes, exactly as `npm start` runs them. */
@@ -17,39 +18,6 @@ const PING_SUBJECT: Record<Exclude<ServiceName, 'gateway'>, string> = {
   'events-service': EventsContract.ping.subject,
   'realtime-service': RealtimeContract.ping.subject,
 };
-
-export const TEST_SECRETS = {
-  JWT_ACCESS_SECRET: 'test-access-secret-0123456789-0123456789',
-  JWT_REFRESH_SECRET: 'test-refresh-secret-0123456789-012345678',
-};
-
-/** Seeded by auth-service at start-up in every test stack. */
-export const TEST_ADMIN = { email: 'admin@taskflow.test', password: 'admin-password-123' };
-
-export function testEnv(): Record<string, string> {
-  const required = (name: string) => {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set: run the tests through jest (globalSetup resolves the servers)`);
-    return value;
-  };
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-    DATABASE_URL: required('TEST_DATABASE_URL'),
-    REDIS_URL: required('TEST_REDIS_URL'),
-    NATS_URL: required('TEST_NATS_URL'),
-    BCRYPT_ROUNDS: '4',
-    // Probe servers of NATS-only services on any free port, so several instances can run.
-    HEALTH_PORT: '0',
-    // Every suite's requests come from 127.0.0.1; the rate-limit suite sets its own limits.
-    RATE_LIMIT_MAX: '100000',
-    ADMIN_EMAIL: TEST_ADMIN.email,
-    ADMIN_PASSWORD: TEST_ADMIN.password,
-    // events-service's MongoDB (a real server or jongodb), when globalSetup resolved one.
-    ...(process.env.TEST_MONGODB_URI ? { MONGODB_URI: process.env.TEST_MONGODB_URI } : {}),
-    ...TEST_SECRETS,
-  };
-}
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -92,7 +60,7 @@ export class RunningService {
 export async function startService(name: ServiceName, env: Record<string, string>, timeoutMs = 20000): Promise<RunningService> {
   const child = spawn(process.execPath, [resolve(ROOT, `dist/${name}/src/main.js`)], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: hostPath(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const service = new RunningService(name, child);

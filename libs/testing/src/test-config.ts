@@ -1,0 +1,41 @@
+/**
+ * The test environment: the servers globalSetup resolved (TEST_*_URL) and fixed test
+ * settings. The one place the test harness reads process.env.
+ */
+export const TEST_SECRETS = {
+  JWT_ACCESS_SECRET: 'test-access-secret-0123456789-0123456789',
+  JWT_REFRESH_SECRET: 'test-refresh-secret-0123456789-012345678',
+};
+
+/** Seeded by auth-service at start-up in every test stack. */
+export const TEST_ADMIN = { email: 'admin@taskflow.test', password: 'admin-password-123' };
+
+export function testEnv(): Record<string, string> {
+  const required = (name: string) => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set: run the tests through jest (globalSetup resolves the servers)`);
+    return value;
+  };
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    DATABASE_URL: required('TEST_DATABASE_URL'),
+    REDIS_URL: required('TEST_REDIS_URL'),
+    NATS_URL: required('TEST_NATS_URL'),
+    BCRYPT_ROUNDS: '4',
+    // Probe servers of NATS-only services on any free port, so several instances can run.
+    HEALTH_PORT: '0',
+    // Every suite's requests come from 127.0.0.1; the rate-limit suite sets its own limits.
+    RATE_LIMIT_MAX: '100000',
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    // events-service's MongoDB (a real server or jongodb), when globalSetup resolved one.
+    ...(process.env.TEST_MONGODB_URI ? { MONGODB_URI: process.env.TEST_MONGODB_URI } : {}),
+    ...TEST_SECRETS,
+  };
+}
+
+/** PATH for spawned services (nothing else of the test runner's environment leaks in). */
+export function hostPath(): string {
+  return process.env.PATH ?? '';
+}
