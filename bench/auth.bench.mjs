@@ -1,23 +1,30 @@
 #!/usr/bin/env node
-// Auth throughput benchmark: starts its own auth-service + gateway from dist/ (as separate
-// processes, like `npm start`), registers one user, then drives the gateway with autocannon:
-//   me     GET  /api/auth/me     (bearer token: gateway JWT check + NATS hop + auth-service + PostgreSQL)
-//   login  POST /api/auth/login  (same path, plus bcrypt compare and a refresh-session insert)
+// Auth throughput benchmark. Starts its own stack from dist/ as separate processes (like
+// `npm start`): auth-service, every other back-end the built gateway's /health/ready waits for,
+// and a gateway on a free port. Registers one user, then drives the gateway with autocannon:
+//   me     GET  /api/auth/me     (gateway JWT check + rate limit + NATS hop + auth-service + PostgreSQL)
+//   login  POST /api/auth/login  (the same path, plus a bcrypt compare, a refresh session and an outbox event)
 //   health GET  /health          (the gateway alone: no NATS, no Redis, no auth)
 //
-// Usage: npm run bench                         (builds first)
+// Usage: npm run bench                                   (builds first)
 //        node bench/auth.bench.mjs [--bcrypt-rounds N]   (needs an up-to-date `npm run build`)
 // Env:   BCRYPT_ROUNDS (default 12; --bcrypt-rounds wins), BENCH_DURATION seconds (default 10),
-//        BENCH_CONNECTIONS (default 50), BENCH_WARMUP seconds (default 2).
-// Talks only to 127.0.0.1: PostgreSQL :5432 (database taskflow_bench), Redis :6379, NATS :4222.
+//        BENCH_WARMUP seconds (default 2), BENCH_CONNECTIONS (default 50),
+//        BENCH_NATS=private|shared (default private when a nats-server binary is found).
+// Only 127.0.0.1: PostgreSQL :5432 (database taskflow_bench), Redis :6379, and NATS: a private
+// nats-server with JetStream on a free port (so no other stack on this machine shares our NATS
+// queue groups or JetStream streams), or the shared :4222. MongoDB, when a started service
+// needs it: :27017 if something listens there (database taskflow_bench), else the in-memory
+// jongodb that `npm start` also falls back to. Everything started here is stopped at the end.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, Socket } from 'node:net';
 import os from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
@@ -29,9 +36,15 @@ const HOST = '127.0.0.1';
 const DATABASE = 'taskflow_bench';
 const PG_URL = `postgres://postgres@${HOST}:5432`;
 const REDIS_URL = `redis://${HOST}:6379`;
-const NATS_URL = `nats://${HOST}:4222`;
-const STARTUP_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 10_000;
+const SHARED_NATS_URL = `nats://${HOST}:4222`;
+const JONGODB = resolve(ROOT, 'node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb');
+/** Back-ends that store in MongoDB (they get MONGODB_URI). */
+const NEEDS_MONGO = new Set(['events-service']);
+const STARTUP_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000; // then SIGKILL, and the bench fails
+const SHUTDOWN_GRACE_MS = 5000; // the services' default: longer shutdowns are reported
+const DRAIN_FAST_MS = 1000;
+const DRAIN_TIMEOUT_MS = 120_000;
 
 // ---------------------------------------------------------------- settings
 
@@ -50,33 +63,37 @@ const settings = {
   duration: intSetting('BENCH_DURATION', process.env.BENCH_DURATION, 10, 1, 600),
   warmup: intSetting('BENCH_WARMUP', process.env.BENCH_WARMUP, 2, 0, 60),
   connections: intSetting('BENCH_CONNECTIONS', process.env.BENCH_CONNECTIONS, 50, 1, 1000),
+  nats: process.env.BENCH_NATS ?? 'auto',
 };
+if (!['auto', 'private', 'shared'].includes(settings.nats)) throw new Error(`BENCH_NATS must be private or shared, got "${settings.nats}"`);
 
-// Whole-run bound: start-up, three scenarios (warm-up + measured + slack), shutdown.
-const BUDGET_MS = STARTUP_TIMEOUT_MS * 2 + 3 * (settings.warmup + settings.duration + 20) * 1000 + STOP_TIMEOUT_MS * 2;
+// Whole-run bound: infrastructure and stack start-up, three scenarios (warm-up + measured +
+// slack), the login drain, then stopping services and infrastructure.
+const BUDGET_MS = STARTUP_TIMEOUT_MS * 3 + 3 * (settings.warmup + settings.duration + 20) * 1000 + DRAIN_TIMEOUT_MS + STOP_TIMEOUT_MS * 2;
 
 // ---------------------------------------------------------------- child processes
 
-const services = [];
+/** Every process this run started, in start order; `infra` ones are stopped after the services. */
+const processes = [];
+let tempDir;
 
-class Service {
-  constructor(name, env) {
+class Proc {
+  constructor(name, command, commandArgs, { env, infra = false }) {
     this.name = name;
+    this.infra = infra;
     this.lines = [];
-    this.warnings = new Map(); // message -> count, for whatever the service logs at warn+ (LOG_LEVEL=warn)
-    this.child = spawn(process.execPath, [resolve(ROOT, `dist/${name}/src/main.js`)], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.exited = new Promise((resolveExit) => this.child.once('exit', (code, signal) => resolveExit({ code, signal })));
+    this.warnings = new Map(); // service log line (warn and above, LOG_LEVEL=warn) -> count
+    this.child = spawn(command, commandArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.exited = new Promise((done) => this.child.once('exit', (code, signal) => done({ code, signal })));
+    this.child.once('error', (error) => this.lines.push(`spawn failed: ${error.message}`));
     const keep = (chunk) => {
       for (const line of chunk.toString().split('\n').filter(Boolean)) {
         this.lines.push(line);
+        if (this.infra) continue;
         let message = line;
         try {
           const parsed = JSON.parse(line);
-          message = `[${parsed.level}] ${parsed.msg ?? ''}${parsed.err?.message ? `: ${parsed.err.message}` : ''}`;
+          message = `[${parsed.level}] ${parsed.context ? `${parsed.context}: ` : ''}${parsed.msg ?? ''}${parsed.err?.message ? `: ${parsed.err.message}` : ''}`;
         } catch {
           // not JSON: keep the raw line
         }
@@ -86,25 +103,29 @@ class Service {
     };
     this.child.stdout.on('data', keep);
     this.child.stderr.on('data', keep);
+    processes.push(this);
+    console.log(`[bench] started ${name} (pid ${this.child.pid})`);
   }
 
   get running() {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** SIGTERM by PID, then SIGKILL if it has not exited within STOP_TIMEOUT_MS. */
   async stop() {
-    if (!this.running) return this.exited;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => {
-      if (this.running) {
-        console.error(`[bench] ${this.name} (pid ${this.child.pid}) ignored SIGTERM for ${STOP_TIMEOUT_MS} ms; sending SIGKILL`);
-        this.child.kill('SIGKILL');
-      }
-    }, STOP_TIMEOUT_MS);
-    const result = await this.exited;
-    clearTimeout(timer);
-    return result;
+    const started = Date.now();
+    if (this.running) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => {
+        if (this.running) {
+          console.error(`[bench] ${this.name} (pid ${this.child.pid}) ignored SIGTERM for ${STOP_TIMEOUT_MS} ms; sending SIGKILL`);
+          this.child.kill('SIGKILL');
+        }
+      }, STOP_TIMEOUT_MS);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    return { name: this.name, infra: this.infra, ...(this.child.pid === undefined ? { code: null, signal: null } : await this.exited), ms: Date.now() - started };
   }
 
   tail(n = 20) {
@@ -113,26 +134,25 @@ class Service {
 }
 
 function startService(name, env) {
-  const service = new Service(name, env);
-  services.push(service);
-  console.log(`[bench] started ${name} (pid ${service.child.pid})`);
-  return service;
+  return new Proc(name, process.execPath, [resolve(ROOT, `dist/${name}/src/main.js`)], { env });
 }
 
-/** Rejects as soon as any started service exits: a crash mid-run must fail the bench. */
+/** Rejects as soon as any started process exits: a crash mid-run must fail the bench. */
 function crashWatch() {
   return Promise.race(
-    services.map((service) =>
-      service.exited.then(({ code, signal }) => {
-        throw new Error(`${service.name} exited (${signal ?? code}) unexpectedly:\n${service.tail()}`);
+    processes.map((proc) =>
+      proc.exited.then(({ code, signal }) => {
+        throw new Error(`${proc.name} exited (${signal ?? code}) unexpectedly:\n${proc.tail()}`);
       }),
     ),
   );
 }
 
+/** Services first (they drain into NATS/MongoDB), then the infrastructure this run started. */
 async function stopAll() {
-  const results = await Promise.all(services.map(async (service) => ({ name: service.name, ...(await service.stop()) })));
-  return results;
+  const services = await Promise.all(processes.filter((p) => !p.infra).map((p) => p.stop()));
+  const infra = await Promise.all(processes.filter((p) => p.infra).map((p) => p.stop()));
+  return [...services, ...infra];
 }
 
 // ---------------------------------------------------------------- helpers
@@ -146,34 +166,17 @@ async function freePort() {
   return port;
 }
 
-async function ensureDatabase() {
-  const client = new pg.Client({ connectionString: `${PG_URL}/postgres` });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (!rowCount) {
-      await client.query(`CREATE DATABASE "${DATABASE}"`);
-      console.log(`[bench] created database ${DATABASE}`);
-    }
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-/** auth-service replicas share one NATS queue group: a foreign one would answer part of our requests. */
-async function assertNoForeignAuthService() {
-  const nc = await connect({ servers: NATS_URL, name: 'taskflow-bench-probe' });
-  try {
-    const subject = AuthContract.ping.subject;
-    await nc.request(subject, JSON.stringify({ pattern: subject, data: {}, id: 'bench-probe' }), { timeout: 1000 });
-  } catch {
-    return; // no responders (or no answer): nobody else serves auth.* on this NATS
-  } finally {
-    await nc.close();
-  }
-  throw new Error(
-    'another auth-service already answers on NATS 127.0.0.1:4222 (npm start or a test run?); it would share the queue group and skew the numbers. Stop it first.',
-  );
+function portOpen(port) {
+  return new Promise((done) => {
+    const socket = new Socket();
+    const finish = (open) => {
+      socket.destroy();
+      done(open);
+    };
+    socket.setTimeout(500);
+    socket.once('connect', () => finish(true)).once('error', () => finish(false)).once('timeout', () => finish(false));
+    socket.connect(port, HOST);
+  });
 }
 
 async function poll(what, probe, timeoutMs) {
@@ -192,9 +195,173 @@ async function poll(what, probe, timeoutMs) {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last})`);
 }
 
-function runAutocannon(options) {
-  const instance = autocannon({ timeout: 10, ...options });
-  return instance; // a promise (no callback given) that also carries .stop()
+function findOnPath(binary) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/usr/local/sbin'])) {
+    const candidate = join(dir, binary);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+async function ensureDatabase() {
+  const client = new pg.Client({ connectionString: `${PG_URL}/postgres` });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (!rowCount) {
+      await client.query(`CREATE DATABASE "${DATABASE}"`);
+      console.log(`[bench] created database ${DATABASE}`);
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** A private nats-server with JetStream (store in a temp dir), or the shared one. */
+async function startNats() {
+  const binary = process.env.BENCH_NATS_SERVER ?? findOnPath('nats-server');
+  if (settings.nats === 'shared' || (settings.nats === 'auto' && !binary)) {
+    if (settings.nats === 'auto') console.log('[bench] no nats-server binary found: using the shared NATS on :4222');
+    return { url: SHARED_NATS_URL, shared: true };
+  }
+  if (!binary) throw new Error('BENCH_NATS=private but no nats-server binary found (set BENCH_NATS_SERVER)');
+  const port = await freePort();
+  tempDir = await mkdtemp(join(os.tmpdir(), 'taskflow-bench-'));
+  const nats = new Proc('nats-server', binary, ['-a', HOST, '-p', String(port), '-js', '-sd', tempDir], { env: { PATH: process.env.PATH ?? '' }, infra: true });
+  await Promise.race([poll('nats-server', async () => (await portOpen(port)) || 'not listening', STARTUP_TIMEOUT_MS), crashWatch()]);
+  return { url: `nats://${HOST}:${port}`, shared: false };
+}
+
+/** MongoDB on :27017 if something listens there, else the in-memory jongodb on a free port. */
+async function startMongo() {
+  if (await portOpen(27017)) return `mongodb://${HOST}:27017/${DATABASE}`;
+  if (!existsSync(JONGODB)) throw new Error('no MongoDB on 127.0.0.1:27017 and no jongodb installed: events-service cannot become ready');
+  const port = await freePort();
+  const mongo = new Proc('jongodb', JONGODB, [`--host=${HOST}`, `--port=${port}`], { env: { PATH: process.env.PATH ?? '' }, infra: true });
+  let uri;
+  await Promise.race([
+    poll(
+      'jongodb',
+      async () => {
+        const match = /JONGODB_URI=(mongodb:\/\/\S+)/.exec(mongo.lines.join('\n'));
+        if (!match) return 'no JONGODB_URI yet';
+        uri = new URL(match[1]);
+        return true;
+      },
+      STARTUP_TIMEOUT_MS,
+    ),
+    crashWatch(),
+  ]);
+  uri.pathname = `/${DATABASE}`;
+  return uri.toString();
+}
+
+/**
+ * The back-end services the built gateway's /health/ready pings (readiness is 503 until every
+ * one answers): auth-service, plus whatever services the build has added since.
+ */
+async function backendServices() {
+  const readiness = resolve(ROOT, 'dist/gateway/src/health/readiness.js');
+  const targets = existsSync(readiness) ? (await import(pathToFileURL(readiness).href)).READINESS_TARGETS : [];
+  const backends = targets.map((target) => ({ name: target.name, pingSubject: target.ping.subject }));
+  if (!backends.some((b) => b.name === 'auth-service')) backends.unshift({ name: 'auth-service', pingSubject: AuthContract.ping.subject });
+  return backends;
+}
+
+/** On a shared NATS, replicas of a service share one queue group: a foreign one would answer part of our requests. */
+async function assertNoForeignServices(natsUrl, backends) {
+  const nc = await connect({ servers: natsUrl, name: 'taskflow-bench-probe' });
+  const answering = [];
+  try {
+    for (const { name, pingSubject } of backends) {
+      try {
+        await nc.request(pingSubject, JSON.stringify({ pattern: pingSubject, data: {}, id: 'bench-probe' }), { timeout: 1000 });
+        answering.push(name);
+      } catch {
+        // no responders (or no answer): nobody else serves this subject
+      }
+    }
+  } finally {
+    await nc.close();
+  }
+  if (answering.length > 0) {
+    throw new Error(
+      `${answering.join(', ')} already answer(s) on NATS ${natsUrl} (npm start or a test run?): they would share the queue group and skew the numbers. Stop them, or use BENCH_NATS=private.`,
+    );
+  }
+}
+
+/** One login at a time until one answers 200 quickly: auth-service has caught up with its backlog. */
+async function drainAuthService(url, login) {
+  const started = Date.now();
+  while (Date.now() - started < DRAIN_TIMEOUT_MS) {
+    const t = Date.now();
+    try {
+      const response = await fetch(url, { method: login.method, headers: login.headers, body: login.body, signal: AbortSignal.timeout(10_000) });
+      await response.arrayBuffer();
+      if (response.status === 200 && Date.now() - t < DRAIN_FAST_MS) return { drained: true, ms: Date.now() - started };
+    } catch {
+      // a client-side timeout: still busy
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { drained: false, ms: Date.now() - started };
+}
+
+// ---------------------------------------------------------------- foreign CPU load (Linux /proc)
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+/** Servers this bench drives: their CPU is part of the measurement, not interference. */
+const SERVING_COMMANDS = new Set(['postgres', 'redis-server']);
+
+/** pid -> {ticks, comm, ppid} of every process; empty off Linux. */
+function cpuSnapshot() {
+  const snapshot = new Map();
+  let pids = [];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return snapshot;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      snapshot.set(Number(pid), { ticks: Number(fields[11]) + Number(fields[12]), comm, ppid: Number(fields[1]) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return snapshot;
+}
+
+/** CPU seconds used during a run by processes that are neither this bench's nor the servers it drives. */
+function foreignCpu(before, after) {
+  const ours = new Set([process.pid, ...processes.map((p) => p.child.pid)]);
+  const serving = natsInUse?.shared ? new Set([...SERVING_COMMANDS, 'nats-server']) : SERVING_COMMANDS;
+  const rows = [];
+  for (const [pid, now] of after) {
+    if (ours.has(pid) || ours.has(now.ppid) || serving.has(now.comm)) continue;
+    const seconds = (now.ticks - (before.get(pid)?.ticks ?? 0)) / CLOCK_TICKS;
+    if (seconds > 0) {
+      let cmd = now.comm;
+      try {
+        cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ').slice(0, 80) || now.comm;
+      } catch {
+        // gone
+      }
+      rows.push({ pid, seconds, cmd });
+    }
+  }
+  rows.sort((a, b) => b.seconds - a.seconds);
+  return { total: rows.reduce((sum, row) => sum + row.seconds, 0), top: rows.slice(0, 3) };
 }
 
 function fmt(n, digits = 1) {
@@ -203,8 +370,13 @@ function fmt(n, digits = 1) {
 
 // ---------------------------------------------------------------- main
 
+let natsInUse;
+let backendsInUse = [];
+
 async function main() {
-  for (const name of ['auth-service', 'gateway']) {
+  const backends = await backendServices();
+  backendsInUse = backends;
+  for (const name of [...backends.map((b) => b.name), 'gateway']) {
     if (!existsSync(resolve(ROOT, `dist/${name}/src/main.js`))) throw new Error(`dist/${name}/src/main.js is missing: run npm run build`);
   }
   console.log(
@@ -212,27 +384,33 @@ async function main() {
   );
 
   await ensureDatabase();
-  await assertNoForeignAuthService();
+  natsInUse = await startNats();
+  console.log(`[bench] NATS: ${natsInUse.url}${natsInUse.shared ? ' (shared)' : ' (private, JetStream in a temp dir)'}`);
+  if (natsInUse.shared) await assertNoForeignServices(natsInUse.url, backends);
+  const mongoUri = backends.some((b) => NEEDS_MONGO.has(b.name)) ? await startMongo() : undefined;
+  if (mongoUri) console.log(`[bench] MongoDB: ${mongoUri}`);
 
   const port = await freePort();
   const baseUrl = `http://${HOST}:${port}`;
-  // Development defaults (no NODE_ENV=production), only what the bench needs set explicitly.
-  // The environment is built from scratch (PATH only inherited), as libs/testing does.
+  // Development defaults (no NODE_ENV=production); only what the bench needs is set. Built
+  // from scratch (PATH only inherited), as libs/testing does, so the caller's shell cannot leak in.
   const env = {
     PATH: process.env.PATH ?? '',
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
     PORT: String(port),
-    NATS_URL,
+    HEALTH_PORT: '0', // probe servers of NATS-only services on any free port: no clash with npm start
+    NATS_URL: natsInUse.url,
     REDIS_URL,
     DATABASE_URL: `${PG_URL}/${DATABASE}`,
+    ...(mongoUri ? { MONGODB_URI: mongoUri } : {}),
     RATE_LIMIT_MAX: '100000000',
     BCRYPT_ROUNDS: String(settings.bcryptRounds),
     JWT_ACCESS_SECRET: 'bench-access-secret-0123456789-0123456789', // 40 chars
     JWT_REFRESH_SECRET: 'bench-refresh-secret-0123456789-012345678', // 40 chars
   };
 
-  startService('auth-service', env);
+  for (const { name } of backends) startService(name, env);
   startService('gateway', env);
   const crashed = crashWatch();
   crashed.catch(() => {});
@@ -243,13 +421,14 @@ async function main() {
       'GET /health/ready = 200',
       async () => {
         const response = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(3000) });
-        await response.arrayBuffer();
-        return response.status === 200 ? true : `HTTP ${response.status}`;
+        const text = await response.text();
+        return response.status === 200 ? true : `HTTP ${response.status} ${text.slice(0, 200)}`;
       },
       STARTUP_TIMEOUT_MS,
     ),
   );
   console.log(`[bench] stack ready on ${baseUrl}`);
+  for (const proc of processes) proc.warnings.clear(); // report what is logged under load, not during start-up
 
   const credentials = { email: `bench-${randomUUID().slice(0, 8)}@example.test`, password: 'bench-password-0123' };
   const registered = await guard(
@@ -266,40 +445,45 @@ async function main() {
   }
   const token = registeredBody.accessToken;
 
-  // Sanity check every scenario once before measuring: a broken request would bench errors.
   const scenarios = [
     { name: 'me', method: 'GET', path: '/api/auth/me', headers: { authorization: `Bearer ${token}` } },
-    {
-      name: 'login',
-      method: 'POST',
-      path: '/api/auth/login',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(credentials),
-    },
+    { name: 'login', method: 'POST', path: '/api/auth/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) },
     { name: 'health', method: 'GET', path: '/health' },
   ];
+  // Each request once before measuring: a broken one would only bench errors.
   for (const s of scenarios) {
     const response = await guard(fetch(`${baseUrl}${s.path}`, { method: s.method, headers: s.headers, body: s.body, signal: AbortSignal.timeout(10_000) }));
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`${s.method} ${s.path} answered ${response.status} before the bench`);
   }
 
+  // Run order: the gateway-alone baseline first, login last. The gateway gives up on a login
+  // after NATS_REQUEST_TIMEOUT_MS (504), but auth-service still does the bcrypt work of every
+  // request it received, so a saturated login run leaves CPU work behind it that would
+  // otherwise be billed to the next scenario. Printed in the usual order below.
+  const runOrder = ['health', 'me', 'login'].map((name) => scenarios.find((s) => s.name === name));
   const results = new Map();
-  for (const s of scenarios) {
-    const common = { url: `${baseUrl}${s.path}`, method: s.method, headers: s.headers, body: s.body, connections: settings.connections };
+  for (const s of runOrder) {
+    const common = { url: `${baseUrl}${s.path}`, method: s.method, headers: s.headers, body: s.body, connections: settings.connections, timeout: 10 };
+    process.stdout.write(`[bench] ${s.name}: `);
     if (settings.warmup > 0) {
-      process.stdout.write(`[bench] ${s.name}: warm-up ${settings.warmup}s… `);
-      await guard(runAutocannon({ ...common, duration: settings.warmup }));
+      process.stdout.write(`warm-up ${settings.warmup}s… `);
+      await guard(autocannon({ ...common, duration: settings.warmup }));
     }
     process.stdout.write(`measuring ${settings.duration}s… `);
-    const result = await guard(runAutocannon({ ...common, duration: settings.duration }));
+    const before = cpuSnapshot();
+    const result = await guard(autocannon({ ...common, duration: settings.duration }));
+    result.foreign = foreignCpu(before, cpuSnapshot());
     console.log('done');
     results.set(s.name, result);
   }
+  const login = scenarios.find((s) => s.name === 'login');
+  const drain = await guard(drainAuthService(`${baseUrl}${login.path}`, login));
 
   // ------------------------------------------------------------ report
   const rows = [['scenario', 'req/s(avg)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors']];
-  for (const [name, r] of results) {
+  for (const { name } of scenarios) {
+    const r = results.get(name);
     rows.push([name, fmt(r.requests.average), fmt(r.latency.p50, 0), fmt(r.latency.p99, 0), String(r.non2xx), String(r.errors)]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
@@ -312,29 +496,53 @@ async function main() {
   const me = results.get('me').requests.average;
   const health = results.get('health').requests.average;
   console.log(`ratio me/health req/s: ${fmt(me / health, 3)} (the NATS hop + auth-service + PostgreSQL leave ${fmt((me / health) * 100)}% of the gateway-alone rate)`);
-  console.log(`os.cpus().length: ${os.cpus().length} (autocannon shares these cores with both services, PostgreSQL, Redis and NATS)`);
+  console.log(`os.cpus().length: ${os.cpus().length} (autocannon shares these cores with every service, PostgreSQL, Redis and NATS)`);
 
-  let problems = 0;
-  for (const [name, r] of results) {
+  // Interference: CPU time other processes (a build, tests, another bench) took from the 2 cores.
+  const budget = os.cpus().length * settings.duration;
+  console.log(
+    `foreign CPU s (used during each measured run by processes other than this bench's and the servers it drives, out of ${budget} core-seconds): ${scenarios
+      .map(({ name }) => `${name} ${fmt(results.get(name).foreign.total)}`)
+      .join(', ')}`,
+  );
+  for (const { name } of scenarios) {
+    const { total, top } = results.get(name).foreign;
+    if (total > budget * 0.05) {
+      console.log(`  WARNING: ${name} shared the machine (${fmt(total)} CPU s elsewhere, mostly ${top.map((t) => `${t.cmd} ${fmt(t.seconds)}s`).join('; ')}): its numbers are low`);
+    }
+  }
+
+  // Non-2xx answers are a measurement, not a bench failure (each request was checked to answer
+  // 200 once before measuring); they are broken down here, and req/s above counts them too.
+  for (const { name } of scenarios) {
+    const r = results.get(name);
+    if (r.non2xx === 0 && r.errors === 0) continue;
     const codes = Object.entries(r.statusCodeStats)
       .map(([code, { count }]) => `${code}×${count}`)
       .join(' ');
-    if (r.non2xx > 0 || r.errors > 0) {
-      console.log(`  ${name}: status codes ${codes}; errors=${r.errors} (timeouts=${r.timeouts}, resets=${r.resets})`);
-    }
-    if (r['2xx'] === 0) {
-      console.error(`[bench] ${name}: no successful response at all`);
-      problems++;
-    }
+    console.log(`  ${name}: status codes ${codes}; errors=${r.errors} (timeouts=${r.timeouts}, resets=${r.resets})`);
+    if (r['2xx'] === 0) console.log(`  WARNING: ${name} got no 2xx response while measured: its req/s and latencies describe failures only`);
   }
-  for (const service of services) {
-    if (service.warnings.size === 0) continue;
-    console.log(`  ${service.name} logged (warn and above):`);
-    for (const [message, count] of [...service.warnings].sort((a, b) => b[1] - a[1]).slice(0, 8)) {
+  if (drain.ms > 2000 || !drain.drained) {
+    console.log(
+      `  after the login run, a single login took ${fmt(drain.ms / 1000)} s to answer 200 in under ${DRAIN_FAST_MS} ms again${drain.drained ? '' : ' (gave up)'}: auth-service was still working off requests the gateway had already answered 504`,
+    );
+  }
+  for (const proc of processes) {
+    if (proc.warnings.size === 0) continue;
+    console.log(`  ${proc.name} logged (warn and above) during the bench:`);
+    for (const [message, count] of [...proc.warnings].sort((a, b) => b[1] - a[1]).slice(0, 8)) {
       console.log(`    ${count}× ${message.slice(0, 200)}`);
     }
   }
-  return problems;
+  // A token that worked before the run cannot turn 401 on its own: on a shared NATS, another
+  // auth-service (other database or secret) joined the queue group and took part of the requests.
+  const me401 = results.get('me').statusCodeStats['401']?.count ?? 0;
+  if (me401 > 0) {
+    throw new Error(
+      `/api/auth/me answered 401 ${me401} times with a token that was valid${natsInUse.shared ? ': another auth-service probably shares the NATS queue group (npm start, a test run); use BENCH_NATS=private' : ''}. These numbers are not trustworthy.`,
+    );
+  }
 }
 
 // ---------------------------------------------------------------- run, bounded, always cleaning up
@@ -343,12 +551,30 @@ let finishing = false;
 async function finish(code, error) {
   if (finishing) return;
   finishing = true;
-  if (error) console.error(`[bench] FAILED: ${error.stack ?? error}`);
-  const stopped = await stopAll();
-  for (const { name, code: exitCode, signal } of stopped) {
+  if (error) {
+    console.error(`[bench] FAILED: ${error.stack ?? error}`);
+    for (const proc of processes) {
+      if (proc.lines.length > 0) console.error(`--- last output of ${proc.name}:\n${proc.tail(10)}`);
+    }
+  }
+  for (const { name, infra, code: exitCode, signal, ms } of await stopAll()) {
+    if (infra) {
+      console.log(`[bench] ${name} stopped (${signal ?? exitCode})`);
+      continue;
+    }
     const clean = exitCode === 0;
-    console.log(`[bench] ${name} stopped (${signal ?? exitCode})${clean ? '' : ' — not a clean exit'}`);
+    const slow = ms > SHUTDOWN_GRACE_MS ? ` — slower than SHUTDOWN_GRACE_MS=${SHUTDOWN_GRACE_MS}` : '';
+    console.log(`[bench] ${name} stopped (${signal ?? exitCode}) ${ms} ms after SIGTERM${clean ? '' : ' — not a clean exit'}${slow}`);
     if (!clean && code === 0) code = 1;
+  }
+  if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => {});
+  if (code === 0 && natsInUse?.shared) {
+    // A foreign service that joined a queue group mid-run would have answered part of our requests.
+    try {
+      await assertNoForeignServices(natsInUse.url, backendsInUse);
+    } catch (foreign) {
+      console.log(`[bench] WARNING: ${foreign.message.split(' (')[0]} now; if they ran during the bench they shared the load and the numbers are not trustworthy`);
+    }
   }
   process.exit(code);
 }
@@ -358,6 +584,6 @@ watchdog.unref();
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void finish(130, new Error(`interrupted by ${signal}`)));
 
 main().then(
-  (problems) => finish(problems > 0 ? 1 : 0),
+  () => finish(0),
   (error) => finish(1, error),
 );

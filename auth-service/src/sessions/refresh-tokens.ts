@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createSecretKey, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { APP_ENV } from '#config';
@@ -28,7 +28,8 @@ export class RefreshTokens {
 
   constructor(@Inject(APP_ENV) private readonly env: Pick<AuthEnv, 'JWT_REFRESH_SECRET' | 'JWT_REFRESH_TTL'>) {
     this.jwt = new JwtService({
-      secret: env.JWT_REFRESH_SECRET,
+      // A KeyObject: see AccessTokens (libs/auth) for why.
+      secret: createSecretKey(Buffer.from(env.JWT_REFRESH_SECRET)) as unknown as string,
       signOptions: { algorithm: 'HS256', issuer: TOKEN_ISSUER, audience: REFRESH_AUDIENCE, expiresIn: env.JWT_REFRESH_TTL },
       verifyOptions: { algorithms: ['HS256'], issuer: TOKEN_ISSUER, audience: REFRESH_AUDIENCE },
     });

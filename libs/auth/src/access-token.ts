@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ROLES, type Actor, type Role } from '#contracts';
@@ -32,7 +33,9 @@ export class AccessTokens {
 
   constructor(@Inject(ACCESS_TOKEN_OPTIONS) private readonly options: AccessTokenOptions) {
     this.jwt = new JwtService({
-      secret: options.secret,
+      // A KeyObject, not the string: jsonwebtoken otherwise tries (and fails) to parse the
+      // string as a public key on every call, which was a sixth of the gateway's CPU.
+      secret: createSecretKey(Buffer.from(options.secret)) as unknown as string,
       signOptions: { algorithm: ACCESS_TOKEN_ALGORITHM, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, expiresIn: options.ttlSeconds },
       verifyOptions: { algorithms: [ACCESS_TOKEN_ALGORITHM], issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE },
     });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Actor, TaskPriority, TaskStatus } from '#contracts';
+import type { Actor, TaskDto, TaskPriority, TaskStatus } from '#contracts';
 import { insertOutboxRow, type OutboxMessage } from '#outbox';
 import { TASKS_OUTBOX_TABLE } from '../outbox/task-events.outbox.js';
 import type { TaskFields } from './task.changes.js';
@@ -19,15 +19,6 @@ interface TaskRow {
   version: number;
   created_at: Date;
   updated_at: Date;
-}
-
-export interface NewTask {
-  title: string;
-  description: string;
-  status: TaskStatus;
-  priority: TaskPriority;
-  dueDate: string | null;
-  ownerId: string;
 }
 
 export interface ListedTask extends TaskRecord {
@@ -94,13 +85,16 @@ export class TasksRepository {
     return rows.map((row) => row.user_id);
   }
 
-  async insert(db: EntityManager, task: NewTask): Promise<TaskEntity> {
-    const rows = (await db.query(
-      `INSERT INTO tasks (title, description, status, priority, due_date, owner_id)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-      [task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId],
-    )) as TaskRow[];
-    return toEntity(rows[0]!);
+  /** A new task and its event in one statement: both rows commit, or neither. */
+  async insertWithEvent(task: TaskDto, event: OutboxMessage): Promise<void> {
+    await this.dataSource.query(
+      `WITH created AS (
+         INSERT INTO tasks (id, title, description, status, priority, due_date, owner_id, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id
+       )
+       INSERT INTO ${TASKS_OUTBOX_TABLE} (event_id, subject, payload) SELECT $10, $11, $12 FROM created`,
+      [task.id, task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId, task.version, task.createdAt, event.eventId, event.subject, JSON.stringify(event.payload)],
+    );
   }
 
   /** Optimistic update: null when the version moved on (or the task is gone). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_ENV } from '#config';
@@ -51,20 +52,29 @@ export class TasksService {
     this.cursors = new ListCursorCodec(env.CURSOR_SECRET);
   }
 
+  /**
+   * The hot path: id and timestamps are made here, so the task and its event go to
+   * PostgreSQL in one statement (atomic on its own) instead of a four-round-trip transaction.
+   */
   async create(request: CreateTaskRequest): Promise<TaskDto> {
-    return this.write(async (db) => {
-      const task = await this.tasks.insert(db, {
-        title: request.title,
-        description: request.description ?? '',
-        status: request.status ?? 'todo',
-        priority: request.priority ?? 'medium',
-        dueDate: normalizeDate(request.dueDate ?? null),
-        ownerId: request.actor.id,
-      });
-      const dto = toTaskDto({ task, assigneeIds: [] });
-      await this.recordEvent(db, 'task.created', dto, request.actor);
-      return { task: dto, affectedUsers: [dto.ownerId] };
-    });
+    const now = new Date();
+    const task: TaskDto = {
+      id: randomUUID(),
+      title: request.title,
+      description: request.description ?? '',
+      status: request.status ?? 'todo',
+      priority: request.priority ?? 'medium',
+      dueDate: normalizeDate(request.dueDate ?? null),
+      ownerId: request.actor.id,
+      assigneeIds: [],
+      version: 1,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    await this.tasks.insertWithEvent(task, buildTaskEvent({ type: 'task.created', task, actorId: request.actor.id, requestId: currentRequestId() ?? null, now }));
+    this.outbox.notify();
+    await this.listCache.invalidate([task.ownerId]);
+    return task;
   }
 
   async get(request: TaskRequest): Promise<TaskDto> {
