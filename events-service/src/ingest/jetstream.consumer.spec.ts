@@ -8,7 +8,7 @@ import { CONSUMED_STREAMS } from './consumer-config.js';
 import type { DeadLettersRepository } from './dead-letters.repository.js';
 import { IngestMetrics } from './ingest.metrics.js';
 import type { EventIngestService } from './ingest.service.js';
-import { JetStreamEventConsumer } from './jetstream.consumer.js';
+import { JetStreamEventConsumer, laneOf, OrderedLanes } from './jetstream.consumer.js';
 
 Logger.overrideLogger(false);
 
@@ -102,5 +102,79 @@ describe('JetStreamEventConsumer.handle', () => {
     await handle(msg);
     expect(msg.nak).toHaveBeenCalledWith(1000);
     expect(msg.term).not.toHaveBeenCalled();
+  });
+});
+
+describe('OrderedLanes', () => {
+  const deferred = () => {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    return { promise, resolve };
+  };
+
+  const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('runs one lane in order', async () => {
+    const lanes = new OrderedLanes(10);
+    const log: string[] = [];
+    const gate = deferred();
+    await lanes.run('a', async () => {
+      log.push('a1 start');
+      await gate.promise;
+      log.push('a1 end');
+    });
+    await lanes.run('a', async () => {
+      log.push('a2');
+    });
+    await flush();
+    expect(log).toEqual(['a1 start']);
+    gate.resolve();
+    await lanes.idle();
+    expect(log).toEqual(['a1 start', 'a1 end', 'a2']);
+  });
+
+  it('runs different lanes side by side, and makes the caller wait at the limit', async () => {
+    const lanes = new OrderedLanes(2);
+    const log: string[] = [];
+    const gates = [deferred(), deferred()];
+    await lanes.run('a', async () => {
+      log.push('a');
+      await gates[0]!.promise;
+    });
+    let roomForMore = false;
+    const second = lanes.run('b', async () => {
+      log.push('b');
+      await gates[1]!.promise;
+    }).then(() => (roomForMore = true));
+    await flush();
+    expect(log).toEqual(['a', 'b']);
+    expect(roomForMore).toBe(false);
+    gates[0]!.resolve();
+    await second;
+    expect(roomForMore).toBe(true);
+    gates[1]!.resolve();
+    await lanes.idle();
+  });
+
+  it('keeps going after a failing task in a lane', async () => {
+    const lanes = new OrderedLanes(4);
+    const done: number[] = [];
+    await lanes.run('x', async () => {
+      throw new Error('boom');
+    });
+    await lanes.run('x', async () => {
+      done.push(2);
+    });
+    await lanes.idle();
+    expect(done).toEqual([2]);
+  });
+});
+
+describe('laneOf', () => {
+  const msg = (value: unknown) => ({ data: new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value)) });
+  it('keys task events by task, auth events by user, and anything else together', () => {
+    expect(laneOf(msg({ taskId: 't1', userId: 'u1' }))).toBe('task:t1');
+    expect(laneOf(msg({ userId: 'u1' }))).toBe('user:u1');
+    expect(laneOf(msg('not json'))).toBe('other');
   });
 });

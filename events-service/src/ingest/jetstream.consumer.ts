@@ -21,6 +21,46 @@ import { EventIngestService } from './ingest.service.js';
 
 /** Messages pulled ahead per stream; the rest wait in JetStream for this or another replica. */
 const PULL_BATCH = 16;
+
+/**
+ * Events of one task (or one user) are applied in stream order; different tasks in
+ * parallel, up to `limit` at once: a backlog drains many times faster than one at a time,
+ * and an assignment still finds the task's earlier entries to share.
+ */
+export class OrderedLanes {
+  private readonly tails = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly limit: number) {}
+
+  /** Queues `work` behind the same lane's earlier work; resolves once there is room for more. */
+  async run(lane: string, work: () => Promise<void>): Promise<void> {
+    const tail = (this.tails.get(lane) ?? Promise.resolve()).then(work).catch(() => undefined);
+    this.tails.set(lane, tail);
+    this.inFlight.add(tail);
+    void tail.finally(() => {
+      this.inFlight.delete(tail);
+      if (this.tails.get(lane) === tail) this.tails.delete(lane);
+    });
+    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
+  }
+
+  async idle(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
+}
+
+/** The ordering key of a message: its task, else its user; unreadable ones share a lane. */
+export function laneOf(msg: { data: Uint8Array }): string {
+  try {
+    const event = JSON.parse(Buffer.from(msg.data).toString('utf8')) as { taskId?: unknown; userId?: unknown };
+    if (typeof event.taskId === 'string') return `task:${event.taskId}`;
+    if (typeof event.userId === 'string') return `user:${event.userId}`;
+  } catch {
+    // poison: handled (parked) in its own lane
+  }
+  return 'other';
+}
 /** A message still in progress after this long stops being kept alive, so the server redelivers it. */
 const MAX_PROCESSING_MS = 60_000;
 
@@ -29,7 +69,7 @@ const MAX_PROCESSING_MS = 60_000;
  * (explicit acks), on its own NATS connection. Per message: validate (poison → parked in
  * dead_letters, term), apply idempotently, then ack; a processing error naks with a growing
  * delay until the last allowed delivery, which is parked instead. Messages of one stream are
- * handled one at a time per replica; replicas share each durable consumer.
+ * handled in parallel across tasks and in order within one (OrderedLanes); replicas share each durable consumer.
  */
 @Injectable()
 export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -112,6 +152,7 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
         this.subscriptions.add(messages);
         this.watch(messages, stream);
         this.logger.log(`Consuming ${stream.stream} as durable consumer ${CONSUMER_NAME}`);
+        const lanes = new OrderedLanes(PULL_BATCH);
         try {
           for await (const msg of messages) {
             failures = 0;
@@ -119,9 +160,10 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
               msg.nak(); // pulled but not started: back to the stream for another replica
               continue;
             }
-            await this.handle(stream, msg);
+            await lanes.run(laneOf(msg), () => this.handle(stream, msg));
           }
         } finally {
+          await lanes.idle();
           this.subscriptions.delete(messages);
         }
       } catch (error) {
