@@ -3,6 +3,7 @@ import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstre
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX, type RpcErrorBody } from '#contracts';
 import { eventStreamConfig } from '#outbox';
+import { waitFor } from './wait.js';
 
 /**
  * Creates the event streams if absent, as their producers do (docs/events.md): tests of a
@@ -48,4 +49,16 @@ export async function natsRequest<T = unknown>(nc: NatsConnection, subject: stri
   const reply = await nc.request(subject, JSON.stringify({ pattern: subject, data, id: randomUUID() }), { timeout: timeoutMs });
   const packet = reply.json<{ response?: T; err?: RpcErrorBody }>();
   return packet.err !== undefined && packet.err !== null ? { err: packet.err } : { response: packet.response as T };
+}
+
+/**
+ * Waits until a durable consumer has nothing pending: events left in the stream by earlier
+ * suites (while no consumer ran) are worked off before a test starts timing its own.
+ */
+export async function waitForConsumerDrained(nc: NatsConnection, stream: string, consumer: string, timeoutMs = 120_000): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await waitFor(async () => {
+    const info = await jsm.consumers.info(stream, consumer).catch(() => undefined);
+    return info !== undefined && info.num_pending === 0 && info.num_ack_pending === 0;
+  }, timeoutMs, `consumer ${consumer} on ${stream} to drain`);
 }
