@@ -23,6 +23,9 @@ export async function startNatsService<Env extends NatsServiceEnv>(
   const nats = createNatsServer(env, service);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(rootModule(nats), { strategy: nats, logger: new PinoNestLogger(logger) });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  // A drain stuck behind a backlog (bcrypt work the gateway already gave up on) must not
+  // outlive the orchestrator's grace period: leave non-zero, visibly, instead of being killed.
+  process.once('SIGTERM', () => setTimeout(() => process.exit(1), env.SHUTDOWN_GRACE_MS * 2).unref());
   await app.listen();
   logger.info('Listening on NATS');
 }
