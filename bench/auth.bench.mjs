@@ -19,20 +19,19 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, Socket } from 'node:net';
 import os from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { HOST, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen } from './lib.mjs';
 import { AuthContract } from '#contracts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const HOST = '127.0.0.1';
 const DATABASE = 'taskflow_bench';
 const PG_URL = `postgres://postgres@${HOST}:5432`;
 const REDIS_URL = `redis://${HOST}:6379`;
@@ -48,14 +47,6 @@ const DRAIN_TIMEOUT_MS = 120_000;
 
 // ---------------------------------------------------------------- settings
 
-function intSetting(name, raw, fallback, min, max) {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
 
 const { values: args } = parseArgs({ options: { 'bcrypt-rounds': { type: 'string' } }, strict: true });
 const settings = {
@@ -157,70 +148,10 @@ async function stopAll() {
 
 // ---------------------------------------------------------------- helpers
 
-async function freePort() {
-  const server = createServer();
-  server.listen(0, HOST);
-  await once(server, 'listening');
-  const { port } = server.address();
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
-function portOpen(port) {
-  return new Promise((done) => {
-    const socket = new Socket();
-    const finish = (open) => {
-      socket.destroy();
-      done(open);
-    };
-    socket.setTimeout(500);
-    socket.once('connect', () => finish(true)).once('error', () => finish(false)).once('timeout', () => finish(false));
-    socket.connect(port, HOST);
-  });
-}
 
-async function poll(what, probe, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no attempt';
-  while (Date.now() < deadline) {
-    try {
-      const outcome = await probe();
-      if (outcome === true) return;
-      last = outcome;
-    } catch (error) {
-      last = error.cause?.code ?? error.message;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last})`);
-}
 
-function findOnPath(binary) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/usr/local/sbin'])) {
-    const candidate = join(dir, binary);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
-async function ensureDatabase() {
-  const client = new pg.Client({ connectionString: `${PG_URL}/postgres` });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (!rowCount) {
-      await client.query(`CREATE DATABASE "${DATABASE}"`);
-      console.log(`[bench] created database ${DATABASE}`);
-    }
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 /** A private nats-server with JetStream (store in a temp dir), or the shared one. */
 async function startNats() {
@@ -364,9 +295,6 @@ function foreignCpu(before, after) {
   return { total: rows.reduce((sum, row) => sum + row.seconds, 0), top: rows.slice(0, 3) };
 }
 
-function fmt(n, digits = 1) {
-  return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
-}
 
 // ---------------------------------------------------------------- main
 
@@ -383,7 +311,7 @@ async function main() {
     `[bench] cpus=${os.cpus().length} BCRYPT_ROUNDS=${settings.bcryptRounds} duration=${settings.duration}s warmup=${settings.warmup}s connections=${settings.connections}`,
   );
 
-  await ensureDatabase();
+  await ensureDatabase(PG_URL, DATABASE);
   natsInUse = await startNats();
   console.log(`[bench] NATS: ${natsInUse.url}${natsInUse.shared ? ' (shared)' : ' (private, JetStream in a temp dir)'}`);
   if (natsInUse.shared) await assertNoForeignServices(natsInUse.url, backends);

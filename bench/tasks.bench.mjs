@@ -36,20 +36,19 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, Socket } from 'node:net';
 import os from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { HOST, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen } from './lib.mjs';
 import { AuthContract, TasksContract } from '#contracts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const HOST = '127.0.0.1';
 const DATABASE = 'taskflow_bench';
 const PG_URL = `postgres://postgres@${HOST}:5432`;
 const DATABASE_URL = `${PG_URL}/${DATABASE}`;
@@ -68,14 +67,6 @@ const CREATE_BODY = JSON.stringify({ title: 'Bench task', description: 'Created 
 
 // ---------------------------------------------------------------- settings
 
-function intSetting(name, raw, fallback, min, max) {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
 
 const settings = {
   duration: intSetting('BENCH_DURATION', process.env.BENCH_DURATION, 10, 1, 600),
@@ -179,70 +170,10 @@ async function stopAll() {
 
 // ---------------------------------------------------------------- helpers
 
-async function freePort() {
-  const server = createServer();
-  server.listen(0, HOST);
-  await once(server, 'listening');
-  const { port } = server.address();
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
-function portOpen(port) {
-  return new Promise((done) => {
-    const socket = new Socket();
-    const finish = (open) => {
-      socket.destroy();
-      done(open);
-    };
-    socket.setTimeout(500);
-    socket.once('connect', () => finish(true)).once('error', () => finish(false)).once('timeout', () => finish(false));
-    socket.connect(port, HOST);
-  });
-}
 
-async function poll(what, probe, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no attempt';
-  while (Date.now() < deadline) {
-    try {
-      const outcome = await probe();
-      if (outcome === true) return;
-      last = outcome;
-    } catch (error) {
-      last = error.cause?.code ?? error.message;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last})`);
-}
 
-function findOnPath(binary) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/usr/local/sbin'])) {
-    const candidate = join(dir, binary);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
-async function ensureDatabase() {
-  const client = new pg.Client({ connectionString: `${PG_URL}/postgres` });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (!rowCount) {
-      await client.query(`CREATE DATABASE "${DATABASE}"`);
-      console.log(`[bench] created database ${DATABASE}`);
-    }
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 async function sql(text, params = []) {
   const client = new pg.Client({ connectionString: DATABASE_URL });
@@ -341,9 +272,6 @@ async function expectStatus(what, url, init, expected) {
   if (status !== expected) throw new Error(`${what} answered ${status} (expected ${expected}) before the bench: ${text.slice(0, 300)}`);
 }
 
-function fmt(n, digits = 1) {
-  return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
-}
 
 async function unpublishedOutboxRows() {
   return (await sql('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n;
@@ -416,7 +344,7 @@ async function main() {
   }
   console.log(`[bench] cpus=${os.cpus().length} duration=${settings.duration}s warmup=${settings.warmup}s connections=${settings.connections} seed=${settings.seed}`);
 
-  await ensureDatabase();
+  await ensureDatabase(PG_URL, DATABASE);
   natsInUse = await startNats();
   console.log(`[bench] NATS: ${natsInUse.url}${natsInUse.shared ? ' (shared)' : ' (private, JetStream in a temp dir)'}`);
   if (natsInUse.shared) await assertNoForeignServices(natsInUse.url);

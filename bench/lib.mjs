@@ -1,0 +1,87 @@
+// Helpers shared by the benchmarks: settings, ports, polling, binaries, the bench database.
+import { once } from 'node:events';
+import { accessSync, constants } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { delimiter, join } from 'node:path';
+import pg from 'pg';
+
+export const HOST = '127.0.0.1';
+
+export function intSetting(name, raw, fallback, min, max) {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export async function freePort() {
+  const server = createServer();
+  server.listen(0, HOST);
+  await once(server, 'listening');
+  const { port } = server.address();
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+export function portOpen(port) {
+  return new Promise((done) => {
+    const socket = new Socket();
+    const finish = (open) => {
+      socket.destroy();
+      done(open);
+    };
+    socket.setTimeout(500);
+    socket.once('connect', () => finish(true)).once('error', () => finish(false)).once('timeout', () => finish(false));
+    socket.connect(port, HOST);
+  });
+}
+
+export async function poll(what, probe, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no attempt';
+  while (Date.now() < deadline) {
+    try {
+      const outcome = await probe();
+      if (outcome === true) return;
+      last = outcome;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last})`);
+}
+
+export function findOnPath(binary) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/usr/local/sbin'])) {
+    const candidate = join(dir, binary);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Creates `database` on the server of `pgUrl` (no path) if it is missing. */
+export async function ensureDatabase(pgUrl, database) {
+  const client = new pg.Client({ connectionString: `${pgUrl}/postgres` });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) {
+      await client.query(`CREATE DATABASE "${database}"`);
+      console.log(`[bench] created database ${database}`);
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export function fmt(n, digits = 1) {
+  return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+}
