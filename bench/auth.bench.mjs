@@ -334,7 +334,6 @@ async function main() {
     ...(mongoUri ? { MONGODB_URI: mongoUri } : {}),
     RATE_LIMIT_MAX: '100000000',
     BCRYPT_ROUNDS: String(settings.bcryptRounds),
-    JWT_ACCESS_SECRET: 'bench-access-secret-0123456789-0123456789', // 40 chars
     JWT_REFRESH_SECRET: 'bench-refresh-secret-0123456789-012345678', // 40 chars
   };
 

@@ -18,10 +18,10 @@
 // It only serves; bench/tasks.bench.mjs starts it as a child process and drives it with
 // autocannon right after the gateway create scenario. Standalone:
 //   PORT=3100 DATABASE_URL=postgres://postgres@127.0.0.1:5432/taskflow_bench \
-//   REDIS_URL=redis://127.0.0.1:6379 JWT_ACCESS_SECRET=<the gateway's> node bench/monolith-baseline.mjs
-// Env: PORT (default 3100), HOST (127.0.0.1), DATABASE_URL, REDIS_URL, JWT_ACCESS_SECRET (32+ chars),
+//   REDIS_URL=redis://127.0.0.1:6379 JWT_PUBLIC_KEYS='[{…the public JWK…}]' node bench/monolith-baseline.mjs
+// Env: PORT (default 3100), HOST (127.0.0.1), DATABASE_URL, REDIS_URL, JWT_PUBLIC_KEYS (the JWKs tokens are verified with),
 //      PG_POOL_MAX (20, tasks-service's TypeORM pool size). SIGTERM/SIGINT: close and exit 0.
-import { createSecretKey, randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
@@ -31,12 +31,17 @@ const PORT = Number(process.env.PORT ?? 3100);
 const HOST = process.env.HOST ?? '127.0.0.1';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/taskflow_bench';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SECRET = createSecretKey(Buffer.from(process.env.JWT_ACCESS_SECRET ?? '')); // a KeyObject, as libs/auth uses (a string secret costs a failed public-key parse per call)
 const POOL_MAX = Number(process.env.PG_POOL_MAX ?? 20);
-if (SECRET.length < 32) {
-  console.error('JWT_ACCESS_SECRET must be set (32+ characters, the secret the tokens were signed with)');
-  process.exit(2);
-}
+// ES256 public keys by kid, as libs/auth holds them (KeyObjects: no key parsing per call).
+const KEYS = (() => {
+  try {
+    const parsed = JSON.parse(process.env.JWT_PUBLIC_KEYS ?? '');
+    return new Map((Array.isArray(parsed) ? parsed : parsed.keys).map((jwk) => [jwk.kid, createPublicKey({ key: jwk, format: 'jwk' })]));
+  } catch {
+    console.error('JWT_PUBLIC_KEYS must be set (a JWKS or a list of the public JWKs the tokens were signed with)');
+    process.exit(2);
+  }
+})();
 
 const TITLE_MAX = 200;
 const DESCRIPTION_MAX = 10_000;
@@ -47,7 +52,7 @@ const ALLOWED_FIELDS = new Set(['title', 'description', 'status', 'priority', 'd
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 // Strict ISO 8601 date or date-time (what class-validator's IsISO8601({strict: true}) accepts, roughly).
 const ISO8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-const VERIFY_OPTIONS = { algorithms: ['HS256'], issuer: 'taskflow-auth', audience: 'taskflow-api' };
+const VERIFY_OPTIONS = { algorithms: ['ES256'], issuer: 'taskflow-auth', audience: 'taskflow-api' };
 
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: POOL_MAX, connectionTimeoutMillis: 5000 });
 pool.on('error', () => undefined); // an idle client's error; the next query reports its own
@@ -64,7 +69,9 @@ function actorOf(header) {
   const token = header ? BEARER.exec(header.trim())?.[1] : undefined;
   if (!token) return null;
   try {
-    const claims = jwt.verify(token, SECRET, VERIFY_OPTIONS);
+    const key = KEYS.get(jwt.decode(token, { complete: true })?.header.kid);
+    if (!key) return null;
+    const claims = jwt.verify(token, key, VERIFY_OPTIONS);
     if (typeof claims.sub !== 'string' || !ROLES.has(claims.role) || typeof claims.sid !== 'string') return null;
     return { id: claims.sub, role: claims.role, sessionId: claims.sid };
   } catch {

@@ -46,6 +46,7 @@ import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { HOST, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen } from './lib.mjs';
+import { DEVELOPMENT_SIGNING_KEY, publicHalf } from '#config';
 import { AuthContract, TasksContract } from '#contracts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -364,7 +365,6 @@ async function main() {
     DATABASE_URL,
     RATE_LIMIT_MAX: '100000000',
     BCRYPT_ROUNDS: '4',
-    JWT_ACCESS_SECRET: 'bench-access-secret-0123456789-0123456789', // 40 chars
     JWT_REFRESH_SECRET: 'bench-refresh-secret-0123456789-012345678', // 40 chars
   };
 
@@ -441,7 +441,7 @@ async function main() {
   await tasksService.stop();
   const monolithPort = await freePort();
   const monolith = new Proc('monolith-baseline', process.execPath, [MONOLITH], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(monolithPort), HOST, DATABASE_URL, REDIS_URL, JWT_ACCESS_SECRET: env.JWT_ACCESS_SECRET, PG_POOL_MAX: '20' },
+    env: { PATH: process.env.PATH ?? '', PORT: String(monolithPort), HOST, DATABASE_URL, REDIS_URL, JWT_PUBLIC_KEYS: JSON.stringify([publicHalf(DEVELOPMENT_SIGNING_KEY)]), PG_POOL_MAX: '20' },
   });
   monolithStarted = true;
   const monolithUrl = `http://${HOST}:${monolithPort}`;

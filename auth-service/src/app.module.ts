@@ -18,7 +18,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
-        AccessTokenModule.forRoot({ secret: env.JWT_ACCESS_SECRET, ttlSeconds: env.JWT_ACCESS_TTL }),
+        AccessTokenModule.forRoot({ publicKeys: env.JWT_PUBLIC_KEYS, ttlSeconds: env.JWT_ACCESS_TTL, signingKey: env.JWT_SIGNING_KEY }),
         DatabaseModule,
         OutboxModule.forRoot({
           useFactory: () => ({

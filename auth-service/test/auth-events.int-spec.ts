@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AUTH_EVENTS_STREAM, AuthContract, type AuthEvent, type AuthSession } from '#contracts';
-import { natsRequest, readStreamEvents, startService, testEnv, TEST_ADMIN, uniqueEmail, waitFor, type RunningService } from '#testing';
+import { natsRequest, readStreamEvents, startService, testEnv, TEST_ADMIN, tokenFor, uniqueEmail, waitFor, type RunningService } from '#testing';
 
 let service: RunningService;
 let nc: NatsConnection;
@@ -32,8 +32,8 @@ describe('auth events', () => {
     const login = await natsRequest<AuthSession>(nc, AuthContract.login.subject, { email, password: 'correct horse battery' });
     await natsRequest(nc, AuthContract.logout.subject, { refreshToken: login.response!.refreshToken });
     const admin = await natsRequest<AuthSession>(nc, AuthContract.login.subject, TEST_ADMIN);
-    const adminActor = { id: admin.response!.user.id, role: 'admin' };
-    expect((await natsRequest(nc, AuthContract.changeRole.subject, { actor: adminActor, userId: user.id, role: 'admin' })).err).toBeUndefined();
+    const adminActor = { id: admin.response!.user.id, role: 'admin' as const };
+    expect((await natsRequest(nc, AuthContract.changeRole.subject, { userId: user.id, role: 'admin' }, { accessToken: tokenFor(adminActor) })).err).toBeUndefined();
 
     const events = await eventsOf(since, user.id, 5);
     expect(events.map((e) => e.type)).toEqual(['user.registered', 'user.login_failed', 'user.login', 'user.logout', 'user.role_changed']);

@@ -6,6 +6,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
+import { generateSigningKey } from '#auth';
+import { publicHalf } from '#config';
 import { REALTIME_PATH } from '#contracts';
 import { entryPoint, envDefault, envNames, exists, mainSource, ROOT, SERVICES, service, servedProbePaths, validateEnv, type ServiceName } from './facts.js';
 import { loadYamlDocuments, parseImage, render, type K8sObject } from './kustomize.js';
@@ -143,8 +145,10 @@ function containerEnv(objects: K8sObject[], c: Container, secret: Secret | undef
 }
 
 /** Values that pass validation, standing in for the real Secret in the start-up check. */
+const TEST_SIGNING_KEY = generateSigningKey('k8s-test');
 const TEST_SECRET_VALUES: Record<string, string> = {
-  JWT_ACCESS_SECRET: 'test-only-access-secret-0123456789abcdef',
+  JWT_SIGNING_KEY: JSON.stringify(TEST_SIGNING_KEY),
+  JWT_PUBLIC_KEYS: JSON.stringify({ keys: [publicHalf(TEST_SIGNING_KEY)] }),
   JWT_REFRESH_SECRET: 'test-only-refresh-secret-0123456789abcdef',
   CURSOR_SECRET: 'test-only-cursor-secret-0123456789abcdef',
   DATABASE_PASSWORD: 'test-only',
@@ -413,7 +417,7 @@ describe('k8s/base: the example Secret', () => {
     for (const name of ['gateway', 'auth-service', 'tasks-service'] as ServiceName[]) {
       const d = deploymentOf(RENDERED.base, name);
       const env = containerEnv(RENDERED.base, containerOf(d), BASE_SECRET);
-      expect(() => validateEnv(service(name), env)).toThrow(/SECRET: must be at least 32 characters/);
+      expect(() => validateEnv(service(name), env)).toThrow(/SECRET: must be at least 32 characters|JWT_PUBLIC_KEYS: must be JSON/);
     }
   });
 

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { AccessTokenModule } from '#auth';
 import { ConfigModule } from '#config';
 import { connectionCheck, HealthModule } from '#health';
 import { RPC_SERVICE_PROVIDERS, type TrackedNatsServer } from '#nats';
@@ -19,6 +20,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
+        // Verifies the caller's token on every request (CallerGuard).
+        AccessTokenModule.forRoot({ publicKeys: env.JWT_PUBLIC_KEYS, ttlSeconds: env.JWT_ACCESS_TTL }),
         DatabaseModule,
         EventLogModule,
         NotificationsModule,

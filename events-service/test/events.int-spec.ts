@@ -11,7 +11,7 @@ import {
   type NotificationDto,
   type Page,
 } from '#contracts';
-import { ensureEventStreams, freePort, natsRequest, startService, testEnv, waitFor, type RunningService } from '#testing';
+import { ensureEventStreams, forgedTokens, freePort, natsRequest, startService, testEnv, tokenFor, waitFor, type RunningService } from '#testing';
 import { authEvent, newId, publishAuthEvent, publishRaw, publishTaskEvent, taskEvent } from './factories/events.js';
 
 const RETENTION_DAYS = 30;
@@ -39,14 +39,15 @@ const logCount = (eventId: string) => db.collection('event_logs').countDocuments
 const notificationsOf = (eventId: string) => db.collection('notifications').find({ eventId }).toArray();
 const waitLogged = (eventId: string, timeoutMs = 15000) => waitFor(async () => (await logCount(eventId)) > 0, timeoutMs, `event ${eventId} logged`);
 
-async function ok<T>(subject: string, data: unknown): Promise<T> {
-  const reply = await natsRequest<T>(nc, subject, data);
+/** A request as the gateway sends it for `caller`: their access token in the header. */
+async function ok<T>(subject: string, data: unknown, caller?: Actor): Promise<T> {
+  const reply = await natsRequest<T>(nc, subject, data, { accessToken: caller && tokenFor(caller) });
   if (reply.err) throw new Error(`${subject} failed: ${JSON.stringify(reply.err)}`);
   return reply.response as T;
 }
 
-async function errorOf(subject: string, data: unknown) {
-  const reply = await natsRequest(nc, subject, data);
+async function errorOf(subject: string, data: unknown, caller?: Actor | string) {
+  const reply = await natsRequest(nc, subject, data, { accessToken: typeof caller === 'string' ? caller : caller && tokenFor(caller) });
   return reply.err;
 }
 
@@ -99,7 +100,7 @@ describe('events-service consumption', () => {
     }
     expect(announced.map((m) => m.userId).sort()).toEqual([alice, bob].sort());
 
-    const activity = await ok<Page<EventLogDto>>(EventsContract.taskActivity.subject, { actor: member(owner), taskId: event.taskId });
+    const activity = await ok<Page<EventLogDto>>(EventsContract.taskActivity.subject, { taskId: event.taskId }, member(owner));
     expect(activity.items).toEqual([
       {
         eventId: event.eventId,
@@ -113,13 +114,13 @@ describe('events-service consumption', () => {
       },
     ]);
 
-    const aliceInbox = await ok<Page<NotificationDto> & { unreadCount: number }>(EventsContract.listNotifications.subject, { actor: member(alice) });
+    const aliceInbox = await ok<Page<NotificationDto> & { unreadCount: number }>(EventsContract.listNotifications.subject, {}, member(alice));
     expect(aliceInbox.unreadCount).toBe(1);
     expect(aliceInbox.items).toHaveLength(1);
     expect(aliceInbox.items[0]).toMatchObject({ eventId: event.eventId, type: 'task.updated', taskId: event.taskId, actorId: owner, taskTitle: 'Integration task', read: false, readAt: null });
     expect(aliceInbox.items[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(announced.find((m) => m.userId === alice)!.notification).toEqual(aliceInbox.items[0]);
-    const ownerInbox = await ok<Page<NotificationDto> & { unreadCount: number }>(EventsContract.listNotifications.subject, { actor: member(owner) });
+    const ownerInbox = await ok<Page<NotificationDto> & { unreadCount: number }>(EventsContract.listNotifications.subject, {}, member(owner));
     expect(ownerInbox).toEqual({ items: [], nextCursor: null, unreadCount: 0 });
   });
 
@@ -129,9 +130,9 @@ describe('events-service consumption', () => {
     await publishAuthEvent(nc, event);
     await waitLogged(event.eventId);
     expect(await notificationsOf(event.eventId)).toHaveLength(0);
-    const mine = await ok<Page<EventLogDto>>(EventsContract.list.subject, { actor: member(user) });
+    const mine = await ok<Page<EventLogDto>>(EventsContract.list.subject, {}, member(user));
     expect(mine.items).toEqual([{ eventId: event.eventId, type: 'user.login_failed', taskId: null, actorId: user, occurredAt: event.occurredAt, requestId: null, data: { email: 'x@example.com' } }]);
-    const someoneElse = await ok<Page<EventLogDto>>(EventsContract.list.subject, { actor: member(), type: ['user.login_failed'] });
+    const someoneElse = await ok<Page<EventLogDto>>(EventsContract.list.subject, { type: ['user.login_failed'] }, member());
     expect(someoneElse.items).toEqual([]);
   });
 
@@ -220,15 +221,15 @@ describe('events-service queries', () => {
     await waitLogged(aliceTask.eventId);
     await waitLogged(bobTask.eventId);
 
-    const aliceView = await ok<Page<EventLogDto>>(EventsContract.list.subject, { actor: member(alice) });
+    const aliceView = await ok<Page<EventLogDto>>(EventsContract.list.subject, {}, member(alice));
     expect(aliceView.items.map((e) => e.eventId)).toEqual([aliceTask.eventId]);
-    expect((await ok<Page<EventLogDto>>(EventsContract.list.subject, { actor: member(alice), taskId: bobTask.taskId })).items).toEqual([]);
+    expect((await ok<Page<EventLogDto>>(EventsContract.list.subject, { taskId: bobTask.taskId }, member(alice))).items).toEqual([]);
 
-    const adminView = await ok<Page<EventLogDto>>(EventsContract.list.subject, { actor: admin, actorId: bob });
+    const adminView = await ok<Page<EventLogDto>>(EventsContract.list.subject, { actorId: bob }, admin);
     expect(adminView.items.map((e) => e.eventId)).toEqual([bobTask.eventId]);
-    const byType = await ok<Page<EventLogDto>>(EventsContract.list.subject, { actor: admin, actorId: bob, type: ['task.updated'] });
+    const byType = await ok<Page<EventLogDto>>(EventsContract.list.subject, { actorId: bob, type: ['task.updated'] }, admin);
     expect(byType.items).toEqual([]);
-    const future = await ok<Page<EventLogDto>>(EventsContract.list.subject, { actor: admin, actorId: bob, from: new Date(Date.now() + 3600_000).toISOString() });
+    const future = await ok<Page<EventLogDto>>(EventsContract.list.subject, { actorId: bob, from: new Date(Date.now() + 3600_000).toISOString() }, admin);
     expect(future.items).toEqual([]);
   });
 
@@ -240,17 +241,17 @@ describe('events-service queries', () => {
     for (const event of events) await publishTaskEvent(nc, event);
     for (const event of events) await waitLogged(event.eventId);
 
-    const first = await ok<Page<EventLogDto>>(EventsContract.taskActivity.subject, { actor: member(owner), taskId, limit: 2 });
+    const first = await ok<Page<EventLogDto>>(EventsContract.taskActivity.subject, { taskId, limit: 2 }, member(owner));
     expect(first.items.map((e) => e.eventId)).toEqual([events[2]!.eventId, events[1]!.eventId]);
     expect(first.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    const second = await ok<Page<EventLogDto>>(EventsContract.taskActivity.subject, { actor: member(owner), taskId, limit: 2, cursor: first.nextCursor });
+    const second = await ok<Page<EventLogDto>>(EventsContract.taskActivity.subject, { taskId, limit: 2, cursor: first.nextCursor }, member(owner));
     expect(second).toEqual({ items: [expect.objectContaining({ eventId: events[0]!.eventId })], nextCursor: null });
 
-    const listed = await ok<Page<EventLogDto>>(EventsContract.list.subject, { actor: member(owner), limit: 2, cursor: first.nextCursor });
+    const listed = await ok<Page<EventLogDto>>(EventsContract.list.subject, { limit: 2, cursor: first.nextCursor }, member(owner));
     expect(listed.items.map((e) => e.eventId)).toEqual([events[0]!.eventId]);
 
-    expect(await errorOf(EventsContract.list.subject, { actor: member(owner), cursor: 'garbage' })).toEqual({ code: 'VALIDATION', message: ['cursor is not a valid cursor'] });
-    expect(await errorOf(EventsContract.listNotifications.subject, { actor: member(owner), cursor: first.nextCursor })).toEqual({
+    expect(await errorOf(EventsContract.list.subject, { cursor: 'garbage' }, member(owner))).toEqual({ code: 'VALIDATION', message: ['cursor is not a valid cursor'] });
+    expect(await errorOf(EventsContract.listNotifications.subject, { cursor: first.nextCursor }, member(owner))).toEqual({
       code: 'VALIDATION',
       message: ['cursor is not a valid cursor'],
     });
@@ -262,30 +263,30 @@ describe('events-service queries', () => {
     for (const event of events) await publishTaskEvent(nc, event);
     for (const event of events) await waitFor(async () => (await notificationsOf(event.eventId)).length > 0, 10000, 'notifications');
 
-    const inbox = await ok<Page<NotificationDto> & { unreadCount: number }>(EventsContract.listNotifications.subject, { actor: member(alice), limit: 1 });
+    const inbox = await ok<Page<NotificationDto> & { unreadCount: number }>(EventsContract.listNotifications.subject, { limit: 1 }, member(alice));
     expect(inbox.unreadCount).toBe(2);
     expect(inbox.items).toHaveLength(1);
     expect(inbox.nextCursor).not.toBeNull();
-    const bobInbox = await ok<Page<NotificationDto> & { unreadCount: number }>(EventsContract.listNotifications.subject, { actor: member(bob) });
+    const bobInbox = await ok<Page<NotificationDto> & { unreadCount: number }>(EventsContract.listNotifications.subject, {}, member(bob));
     const bobsId = bobInbox.items[0]!.id;
 
-    expect(await errorOf(EventsContract.markRead.subject, { actor: member(alice), notificationId: bobsId })).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await errorOf(EventsContract.markRead.subject, { actor: member(alice), notificationId: newId() })).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await errorOf(EventsContract.markRead.subject, { notificationId: bobsId }, member(alice))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await errorOf(EventsContract.markRead.subject, { notificationId: newId() }, member(alice))).toMatchObject({ code: 'NOT_FOUND' });
 
-    const read = await ok<NotificationDto>(EventsContract.markRead.subject, { actor: member(alice), notificationId: inbox.items[0]!.id });
+    const read = await ok<NotificationDto>(EventsContract.markRead.subject, { notificationId: inbox.items[0]!.id }, member(alice));
     expect(read.read).toBe(true);
     expect(read.readAt).not.toBeNull();
-    const again = await ok<NotificationDto>(EventsContract.markRead.subject, { actor: member(alice), notificationId: inbox.items[0]!.id });
+    const again = await ok<NotificationDto>(EventsContract.markRead.subject, { notificationId: inbox.items[0]!.id }, member(alice));
     expect(again.readAt).toBe(read.readAt);
 
-    const unread = await ok<Page<NotificationDto> & { unreadCount: number }>(EventsContract.listNotifications.subject, { actor: member(alice), unread: 'true' });
+    const unread = await ok<Page<NotificationDto> & { unreadCount: number }>(EventsContract.listNotifications.subject, { unread: 'true' }, member(alice));
     expect(unread.unreadCount).toBe(1);
     expect(unread.items).toHaveLength(1);
     expect(unread.items[0]!.read).toBe(false);
 
-    expect(await ok(EventsContract.readAll.subject, { actor: member(alice) })).toEqual({ updated: 1 });
-    expect(await ok(EventsContract.readAll.subject, { actor: member(alice) })).toEqual({ updated: 0 });
-    const bobAfter = await ok<Page<NotificationDto> & { unreadCount: number }>(EventsContract.listNotifications.subject, { actor: member(bob) });
+    expect(await ok(EventsContract.readAll.subject, {}, member(alice))).toEqual({ updated: 1 });
+    expect(await ok(EventsContract.readAll.subject, {}, member(alice))).toEqual({ updated: 0 });
+    const bobAfter = await ok<Page<NotificationDto> & { unreadCount: number }>(EventsContract.listNotifications.subject, {}, member(bob));
     expect(bobAfter.unreadCount).toBe(1);
   });
 
@@ -298,13 +299,19 @@ describe('events-service queries', () => {
     ['mark-read id operator', EventsContract.markRead.subject, { notificationId: { $ne: null } }],
     ['notifications unread operator', EventsContract.listNotifications.subject, { unread: { $ne: true } }],
   ])('refuses injection-shaped values (%s) with VALIDATION', async (_, subject, data) => {
-    expect(await errorOf(subject, { actor: member(), ...data })).toMatchObject({ code: 'VALIDATION' });
+    expect(await errorOf(subject, { ...data }, member())).toMatchObject({ code: 'VALIDATION' });
   });
 
-  it('refuses a request without a valid actor', async () => {
-    expect(await errorOf(EventsContract.list.subject, { actor: { id: { $gt: '' }, role: 'admin' } })).toMatchObject({ code: 'VALIDATION' });
-    expect(await errorOf(EventsContract.readAll.subject, {})).toMatchObject({ code: 'VALIDATION' });
-  });
+  it.each([EventsContract.list, EventsContract.taskActivity, EventsContract.listNotifications, EventsContract.markRead, EventsContract.readAll].map((c) => [c.subject]))(
+    '%s refuses a missing or forged token with UNAUTHORIZED, and a payload actor is no caller',
+    async (subject) => {
+      const data = { actor: admin, taskId: newId(), notificationId: newId() };
+      expect(await errorOf(subject, data)).toMatchObject({ code: 'UNAUTHORIZED' });
+      for (const { name, token } of forgedTokens(admin)) {
+        expect({ name, err: await errorOf(subject, data, token) }).toMatchObject({ name, err: { code: 'UNAUTHORIZED' } });
+      }
+    },
+  );
 });
 
 describe('events-service storage', () => {

@@ -28,7 +28,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(env),
         NatsClientModule.forRoot({ servers: env.NATS_URL, name: 'gateway', requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS }),
-        AccessTokenModule.forRoot({ secret: env.JWT_ACCESS_SECRET, ttlSeconds: env.JWT_ACCESS_TTL }),
+        AccessTokenModule.forRoot({ publicKeys: env.JWT_PUBLIC_KEYS, ttlSeconds: env.JWT_ACCESS_TTL }),
         RedisModule,
         RateLimitModule,
         MetricsModule,

@@ -9,6 +9,7 @@ import { REALTIME_PATH } from '#contracts';
 import { closeConnectionsWhileDraining } from '#health';
 import { createLogger, PinoNestLogger, REQUEST_ID_HEADER, sanitizeRequestId } from '#logging';
 import { AppModule } from './app.module.js';
+import { JWKS_PATH } from './auth/jwks.controller.js';
 import type { GatewayEnv } from './config/gateway.env.js';
 import { DOCS_CSP, DOCS_PATH, setupSwagger } from './docs/swagger.js';
 import { mapError } from './http/error-body.js';
@@ -95,6 +96,7 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      { path: JWKS_PATH, method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

@@ -19,7 +19,7 @@ export class AppModule {
         ConfigModule.forRoot(env),
         // Requests (tasks.get, tasks.collaborators) and the JetStream / core subscriptions share this connection.
         NatsClientModule.forRoot({ servers: env.NATS_URL, name: SERVICE_NAME, requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS }),
-        AccessTokenModule.forRoot({ secret: env.JWT_ACCESS_SECRET, ttlSeconds: env.JWT_ACCESS_TTL }),
+        AccessTokenModule.forRoot({ publicKeys: env.JWT_PUBLIC_KEYS, ttlSeconds: env.JWT_ACCESS_TTL }),
         RedisModule,
         MetricsModule,
         HealthModule,

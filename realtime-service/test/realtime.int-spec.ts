@@ -1,7 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Subscription } from '@nats-io/transport-node';
-import { NOTIFICATION_CREATED_SUBJECT, type NotificationCreatedMessage, type NotificationDto, type TaskDto } from '#contracts';
-import { connectError, fakeTasksResponder, freePort, makeTaskEvent, mintAccessToken, startService, testEnv, waitFor, type EventLog, type TokenHolder } from '#testing';
+import { randomUUID } from 'node:crypto';
+import { headers, type Subscription } from '@nats-io/transport-node';
+import { NOTIFICATION_CREATED_SUBJECT, RealtimeContract, type NotificationCreatedMessage, type NotificationDto, type TaskDto } from '#contracts';
+import { DEVELOPMENT_SIGNING_KEY } from '#config';
+import { generateSigningKey } from '#auth';
+import { ACCESS_TOKEN_HEADER } from '#nats';
+import { connectError, fakeTasksResponder, forgedTokens, freePort, makeTaskEvent, mintAccessToken, startService, testEnv, waitFor, type EventLog, type TokenHolder } from '#testing';
 import { actorOf, RealtimeContext, type Replica } from './factories/realtime-context.js';
 
 const ctx = new RealtimeContext();
@@ -39,9 +43,9 @@ const countOf = (log: EventLog, name: string, eventId: string) => log.matching(n
 
 describe('handshake', () => {
   it('refuses a missing, bad, foreign or expired token with connect_error "Unauthorized"', async () => {
-    const expired = await mintAccessToken({ ttlSeconds: -10 });
-    const foreign = await mintAccessToken({ secret: 'another-secret-0123456789-0123456789-abc' });
-    const good = await mintAccessToken();
+    const expired = mintAccessToken({ ttlSeconds: -10 });
+    const foreign = mintAccessToken({ signingKey: generateSigningKey(DEVELOPMENT_SIGNING_KEY.kid) });
+    const good = mintAccessToken();
     const [header, , signature] = good.token.split('.');
     const tampered = `${header}.${Buffer.from(JSON.stringify({ sub: good.id, role: 'admin', sid: good.sessionId })).toString('base64url')}.${signature}`;
     for (const token of [undefined, '', 'not-a-token', foreign.token, expired.token, tampered]) {
@@ -216,10 +220,19 @@ describe('presence', () => {
     expect((await ctx.presence(actorOf(loner))).items.map((item) => item.userId)).toEqual([loner.id]);
   });
 
-  it('refuses a malformed request with a VALIDATION error', async () => {
-    const subject = 'realtime.presence';
-    const reply = await ctx.nc.request(subject, JSON.stringify({ pattern: subject, data: { actor: { id: 'x', role: 'root' } }, id: '1' }), { timeout: 5000 });
-    expect(reply.json<{ err: { code: string } }>().err.code).toBe('VALIDATION');
+  it('takes the caller only from a verified token: a payload actor, a missing or a forged token get UNAUTHORIZED', async () => {
+    const subject = RealtimeContract.presence.subject;
+    const ask = async (token: string | undefined) => {
+      const callerHeaders = headers();
+      if (token !== undefined) callerHeaders.set(ACCESS_TOKEN_HEADER, token);
+      const data = { actor: { id: randomUUID(), role: 'admin' } };
+      const reply = await ctx.nc.request(subject, JSON.stringify({ pattern: subject, data, id: randomUUID() }), { timeout: 5000, headers: callerHeaders });
+      return reply.json<{ err?: { code: string } }>().err?.code;
+    };
+    expect(await ask(undefined)).toBe('UNAUTHORIZED');
+    for (const { name, token } of forgedTokens({ id: randomUUID(), role: 'admin' })) {
+      expect({ name, code: await ask(token) }).toEqual({ name, code: 'UNAUTHORIZED' });
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AccessTokenModule } from '#auth';
 import { ConfigModule } from '#config';
 import { connectionCheck, HealthModule, sqlCheck } from '#health';
 import { NatsClientModule, RPC_SERVICE_PROVIDERS, type TrackedNatsServer } from '#nats';
@@ -20,6 +21,8 @@ export class AppModule {
         ConfigModule.forRoot(env),
         // Requests to other services (auth-service's users.find before an assignment).
         NatsClientModule.forRoot({ servers: env.NATS_URL, name: SERVICE_NAME, requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS }),
+        // Verifies the caller's token on every request (CallerGuard).
+        AccessTokenModule.forRoot({ publicKeys: env.JWT_PUBLIC_KEYS, ttlSeconds: env.JWT_ACCESS_TTL }),
         DatabaseModule,
         CacheModule,
         OutboxModule.forRoot({

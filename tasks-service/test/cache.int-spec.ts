@@ -24,7 +24,7 @@ afterAll(async () => {
   redis?.disconnect();
 });
 
-const list = (tasks: TasksService, actor: Actor, query: ListTasksQuery = {}) => tasks.list({ actor, ...query });
+const list = (tasks: TasksService, actor: Actor, query: ListTasksQuery = {}) => tasks.list(actor, query);
 
 describe('list cache', () => {
   let app: INestApplicationContext;
@@ -38,7 +38,7 @@ describe('list cache', () => {
     const owner = await registerUser(client);
     const assignee = await registerUser(client);
 
-    const task = await tasks.create({ actor: owner, title: 'Cached task' });
+    const task = await tasks.create(owner, { title: 'Cached task' });
     expect((await list(tasks, owner)).items.map((t) => t.id)).toEqual([task.id]);
     expect((await list(tasks, assignee)).items).toEqual([]);
     // The page is cached under the owner's current generation.
@@ -46,20 +46,20 @@ describe('list cache', () => {
     expect(await redis.exists(listCacheKey(owner, generation, normalizeListQuery({}, owner)))).toBe(1);
     expect((await list(tasks, owner)).items.map((t) => t.id)).toEqual([task.id]);
 
-    const assigned = await tasks.assign({ actor: owner, taskId: task.id, userId: assignee.id });
+    const assigned = await tasks.assign(owner, { taskId: task.id, userId: assignee.id });
     expect((await list(tasks, assignee)).items).toEqual([assigned]);
     expect((await list(tasks, owner)).items).toEqual([assigned]);
 
-    const done = await tasks.update({ actor: assignee, taskId: task.id, version: assigned.version, status: 'done' });
+    const done = await tasks.update(assignee, { taskId: task.id, version: assigned.version, status: 'done' });
     expect((await list(tasks, owner)).items).toEqual([done]);
     expect((await list(tasks, assignee)).items).toEqual([done]);
     expect((await list(tasks, owner, { status: ['todo'] })).items).toEqual([]);
 
-    const unassigned = await tasks.unassign({ actor: owner, taskId: task.id, userId: assignee.id });
+    const unassigned = await tasks.unassign(owner, { taskId: task.id, userId: assignee.id });
     expect((await list(tasks, assignee)).items).toEqual([]);
     expect((await list(tasks, owner)).items).toEqual([unassigned]);
 
-    await tasks.delete({ actor: owner, taskId: task.id });
+    await tasks.delete(owner, { taskId: task.id });
     expect((await list(tasks, owner)).items).toEqual([]);
   });
 });
@@ -75,9 +75,9 @@ describe('with Redis unreachable', () => {
     const tasks = app.get(TasksService);
     const owner = member();
     const started = Date.now();
-    const task = await tasks.create({ actor: owner, title: 'No cache here' });
+    const task = await tasks.create(owner, { title: 'No cache here' });
     expect((await list(tasks, owner)).items).toEqual([task]);
-    const updated = await tasks.update({ actor: owner, taskId: task.id, version: 1, title: 'Still no cache' });
+    const updated = await tasks.update(owner, { taskId: task.id, version: 1, title: 'Still no cache' });
     expect((await list(tasks, owner)).items).toEqual([updated]);
     expect(Date.now() - started).toBeLessThan(3000);
   });

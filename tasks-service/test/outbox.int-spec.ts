@@ -63,9 +63,9 @@ describe('outbox relay', () => {
     const owner = member();
     const created = [];
     // More than one relay batch (100), so both relays below get work.
-    for (let i = 0; i < 130; i += 1) created.push(await tasks.create({ actor: owner, title: `Outbox task ${i}` }));
-    const updated = await tasks.update({ actor: owner, taskId: created[0]!.id, version: 1, status: 'done' });
-    await tasks.delete({ actor: owner, taskId: created[1]!.id });
+    for (let i = 0; i < 130; i += 1) created.push(await tasks.create(owner, { title: `Outbox task ${i}` }));
+    const updated = await tasks.update(owner, { taskId: created[0]!.id, version: 1, status: 'done' });
+    await tasks.delete(owner, { taskId: created[1]!.id });
     const closing = Date.now();
     await app.close();
     app = undefined;

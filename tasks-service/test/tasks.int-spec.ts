@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { RpcError, TasksContract, type Actor, type TaskDto } from '#contracts';
 import type { NatsRpcClient } from '#nats';
-import { startService, testEnv, type RunningService } from '#testing';
-import { admin, natsClient, registerUser } from './factories/tasks-context.js';
+import { forgedTokens, startService, testEnv, type RunningService } from '#testing';
+import { admin, as, natsClient, registerUser } from './factories/tasks-context.js';
 
 let services: RunningService[] = [];
 let client: NatsRpcClient;
@@ -28,7 +28,7 @@ async function failure(promise: Promise<unknown>): Promise<RpcError> {
 }
 
 const create = (actor: Actor, title = `Task ${randomUUID().slice(0, 6)}`, extra: object = {}) =>
-  client.request(TasksContract.create, { actor, title, ...extra });
+  client.request(TasksContract.create, { title, ...extra }, as(actor));
 
 describe('tasks over NATS', () => {
   it('answers ping', async () => {
@@ -39,12 +39,12 @@ describe('tasks over NATS', () => {
   it('lists collaborators: owners and assignees of the tasks a user shares, nobody else', async () => {
     const [owner, assignee, coAssignee, stranger] = [await registerUser(client), await registerUser(client), await registerUser(client), await registerUser(client)];
     const task = await create(owner);
-    await client.request(TasksContract.assign, { actor: owner, taskId: task.id, userId: assignee.id });
-    await client.request(TasksContract.assign, { actor: owner, taskId: task.id, userId: coAssignee.id });
+    await client.request(TasksContract.assign, { taskId: task.id, userId: assignee.id }, as(owner));
+    await client.request(TasksContract.assign, { taskId: task.id, userId: coAssignee.id }, as(owner));
     await create(stranger);
-    expect((await client.request(TasksContract.collaborators, { actor: owner })).sort()).toEqual([assignee.id, coAssignee.id].sort());
-    expect((await client.request(TasksContract.collaborators, { actor: assignee })).sort()).toEqual([owner.id, coAssignee.id].sort());
-    expect(await client.request(TasksContract.collaborators, { actor: stranger })).toEqual([]);
+    expect((await client.request(TasksContract.collaborators, {}, as(owner))).sort()).toEqual([assignee.id, coAssignee.id].sort());
+    expect((await client.request(TasksContract.collaborators, {}, as(assignee))).sort()).toEqual([owner.id, coAssignee.id].sort());
+    expect(await client.request(TasksContract.collaborators, {}, as(stranger))).toEqual([]);
   });
 
   it('creates with defaults and enforces who sees and changes a task', async () => {
@@ -63,44 +63,44 @@ describe('tasks over NATS', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
-    expect((await failure(client.request(TasksContract.get, { actor: stranger, taskId: task.id }))).code).toBe('NOT_FOUND');
-    expect((await failure(client.request(TasksContract.update, { actor: stranger, taskId: task.id, version: 1, status: 'done' }))).code).toBe('NOT_FOUND');
-    expect(await client.request(TasksContract.get, { actor: admin(), taskId: task.id })).toEqual(task);
+    expect((await failure(client.request(TasksContract.get, { taskId: task.id }, as(stranger)))).code).toBe('NOT_FOUND');
+    expect((await failure(client.request(TasksContract.update, { taskId: task.id, version: 1, status: 'done' }, as(stranger)))).code).toBe('NOT_FOUND');
+    expect(await client.request(TasksContract.get, { taskId: task.id }, as(admin()))).toEqual(task);
 
-    const unknown = await failure(client.request(TasksContract.assign, { actor: owner, taskId: task.id, userId: randomUUID() }));
+    const unknown = await failure(client.request(TasksContract.assign, { taskId: task.id, userId: randomUUID() }, as(owner)));
     expect(unknown.toBody()).toEqual({ code: 'VALIDATION', message: ['userId does not refer to an existing user'] });
 
-    const assigned = await client.request(TasksContract.assign, { actor: owner, taskId: task.id, userId: assignee.id });
+    const assigned = await client.request(TasksContract.assign, { taskId: task.id, userId: assignee.id }, as(owner));
     expect(assigned).toMatchObject({ assigneeIds: [assignee.id], version: 2 });
-    expect(await client.request(TasksContract.assign, { actor: owner, taskId: task.id, userId: assignee.id })).toEqual(assigned);
+    expect(await client.request(TasksContract.assign, { taskId: task.id, userId: assignee.id }, as(owner))).toEqual(assigned);
 
-    expect((await failure(client.request(TasksContract.update, { actor: assignee, taskId: task.id, version: 2, title: 'Mine now' }))).code).toBe('FORBIDDEN');
-    expect((await failure(client.request(TasksContract.delete, { actor: assignee, taskId: task.id }))).code).toBe('FORBIDDEN');
-    expect((await failure(client.request(TasksContract.assign, { actor: assignee, taskId: task.id, userId: stranger.id }))).code).toBe('FORBIDDEN');
-    const started = await client.request(TasksContract.update, { actor: assignee, taskId: task.id, version: 2, status: 'in_progress' });
+    expect((await failure(client.request(TasksContract.update, { taskId: task.id, version: 2, title: 'Mine now' }, as(assignee)))).code).toBe('FORBIDDEN');
+    expect((await failure(client.request(TasksContract.delete, { taskId: task.id }, as(assignee)))).code).toBe('FORBIDDEN');
+    expect((await failure(client.request(TasksContract.assign, { taskId: task.id, userId: stranger.id }, as(assignee)))).code).toBe('FORBIDDEN');
+    const started = await client.request(TasksContract.update, { taskId: task.id, version: 2, status: 'in_progress' }, as(assignee));
     expect(started).toMatchObject({ status: 'in_progress', version: 3 });
 
-    expect((await failure(client.request(TasksContract.update, { actor: owner, taskId: task.id, status: 'done' }))).code).toBe('VALIDATION');
-    expect((await failure(client.request(TasksContract.update, { actor: owner, taskId: task.id, version: 3 }))).toBody()).toEqual({ code: 'VALIDATION', message: ['nothing to change'] });
+    expect((await failure(client.request(TasksContract.update, { taskId: task.id, status: 'done' }, as(owner)))).code).toBe('VALIDATION');
+    expect((await failure(client.request(TasksContract.update, { taskId: task.id, version: 3 }, as(owner)))).toBody()).toEqual({ code: 'VALIDATION', message: ['nothing to change'] });
 
-    const stale = await failure(client.request(TasksContract.update, { actor: owner, taskId: task.id, version: 2, title: 'Late' }));
+    const stale = await failure(client.request(TasksContract.update, { taskId: task.id, version: 2, title: 'Late' }, as(owner)));
     expect(stale.code).toBe('CONFLICT');
     expect(stale.details).toEqual({ current: started });
 
-    const unassigned = await client.request(TasksContract.unassign, { actor: owner, taskId: task.id, userId: assignee.id });
+    const unassigned = await client.request(TasksContract.unassign, { taskId: task.id, userId: assignee.id }, as(owner));
     expect(unassigned).toMatchObject({ assigneeIds: [], version: 4 });
-    expect(await client.request(TasksContract.unassign, { actor: owner, taskId: task.id, userId: assignee.id })).toEqual(unassigned);
-    expect((await failure(client.request(TasksContract.get, { actor: assignee, taskId: task.id }))).code).toBe('NOT_FOUND');
+    expect(await client.request(TasksContract.unassign, { taskId: task.id, userId: assignee.id }, as(owner))).toEqual(unassigned);
+    expect((await failure(client.request(TasksContract.get, { taskId: task.id }, as(assignee)))).code).toBe('NOT_FOUND');
 
-    expect(await client.request(TasksContract.delete, { actor: owner, taskId: task.id })).toBeNull();
-    expect((await failure(client.request(TasksContract.get, { actor: owner, taskId: task.id }))).code).toBe('NOT_FOUND');
+    expect(await client.request(TasksContract.delete, { taskId: task.id }, as(owner))).toBeNull();
+    expect((await failure(client.request(TasksContract.get, { taskId: task.id }, as(owner)))).code).toBe('NOT_FOUND');
   });
 
   it('lets exactly one of two racing updates with the same version win', async () => {
     const owner = await registerUser(client);
     const task = await create(owner);
     const results = await Promise.allSettled(
-      ['first', 'second', 'third'].map((title) => client.request(TasksContract.update, { actor: owner, taskId: task.id, version: 1, title })),
+      ['first', 'second', 'third'].map((title) => client.request(TasksContract.update, { taskId: task.id, version: 1, title }, as(owner))),
     );
     const won = results.filter((r): r is PromiseFulfilledResult<TaskDto> => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -121,7 +121,7 @@ describe('tasks over NATS', () => {
         const seen: TaskDto[] = [];
         let cursor: string | undefined;
         do {
-          const page = await client.request(TasksContract.list, { actor: owner, sort, order, limit: 3, ...(cursor ? { cursor } : {}) });
+          const page = await client.request(TasksContract.list, { sort, order, limit: 3, ...(cursor ? { cursor } : {}) }, as(owner));
           seen.push(...page.items);
           // Inserted while paging: must not disturb what is left to read.
           await create(owner, `Inserted during ${sort} ${order}`);
@@ -136,12 +136,52 @@ describe('tasks over NATS', () => {
         }
       }
     }
-    const first = await client.request(TasksContract.list, { actor: owner, limit: 1, q: 'PAGED' });
+    const first = await client.request(TasksContract.list, { limit: 1, q: 'PAGED' }, as(owner));
     expect(first.items[0]!.title).toMatch(/^Paged/);
-    const bad = await failure(client.request(TasksContract.list, { actor: owner, cursor: `${first.nextCursor!.slice(0, -2)}AA` }));
+    const bad = await failure(client.request(TasksContract.list, { cursor: `${first.nextCursor!.slice(0, -2)}AA` }, as(owner)));
     expect(bad.toBody()).toEqual({ code: 'VALIDATION', message: ['cursor is not a valid cursor'] });
-    const otherSort = await failure(client.request(TasksContract.list, { actor: owner, q: 'paged', sort: 'priority', cursor: first.nextCursor! }));
+    const otherSort = await failure(client.request(TasksContract.list, { q: 'paged', sort: 'priority', cursor: first.nextCursor! }, as(owner)));
     expect(otherSort.code).toBe('VALIDATION');
-    expect((await client.request(TasksContract.list, { actor: owner, q: '%' })).items).toEqual([]);
+    expect((await client.request(TasksContract.list, { q: '%' }, as(owner))).items).toEqual([]);
+  });
+});
+
+describe('who is asking', () => {
+  /** Every subject that acts for a user, with a payload that would otherwise be valid. */
+  const userSubjects = (taskId: string, userId: string) => [
+    { contract: TasksContract.create, data: { title: 'Forged' } },
+    { contract: TasksContract.get, data: { taskId } },
+    { contract: TasksContract.update, data: { taskId, version: 1, title: 'Forged' } },
+    { contract: TasksContract.delete, data: { taskId } },
+    { contract: TasksContract.assign, data: { taskId, userId } },
+    { contract: TasksContract.unassign, data: { taskId, userId } },
+    { contract: TasksContract.list, data: {} },
+    { contract: TasksContract.collaborators, data: {} },
+  ];
+
+  it('refuses a missing, forged, expired, exp-less, HS256-confused or unknown-key token on every subject that acts for a user', async () => {
+    const owner = await registerUser(client);
+    const task = await create(owner);
+    for (const { contract, data } of userSubjects(task.id, owner.id)) {
+      const missing = await failure(client.request(contract as typeof TasksContract.get, data as never, { accessToken: undefined }));
+      expect({ subject: contract.subject, code: missing.code }).toEqual({ subject: contract.subject, code: 'UNAUTHORIZED' });
+      for (const { name, token } of forgedTokens({ id: owner.id, role: 'admin' })) {
+        const forged = await failure(client.request(contract as typeof TasksContract.get, data as never, { accessToken: token }));
+        expect({ subject: contract.subject, name, code: forged.code }).toEqual({ subject: contract.subject, name, code: 'UNAUTHORIZED' });
+      }
+    }
+    // Nothing was changed by any of them.
+    expect(await client.request(TasksContract.get, { taskId: task.id }, as(owner))).toEqual(task);
+  });
+
+  it('never takes the caller from the payload: an `actor` field is refused, or ignored where nothing is read', async () => {
+    const [owner, stranger] = [await registerUser(client), await registerUser(client)];
+    const task = await create(owner);
+    const forgedActor = { id: owner.id, role: 'admin' };
+    const refused = await failure(client.request(TasksContract.get, { taskId: task.id, actor: forgedActor } as never, as(stranger)));
+    expect(refused.code).toBe('VALIDATION');
+    expect((await failure(client.request(TasksContract.get, { taskId: task.id }, as(stranger)))).code).toBe('NOT_FOUND');
+    // collaborators reads no payload: the answer is the token's user's, whatever the payload says.
+    expect(await client.request(TasksContract.collaborators, { actor: forgedActor } as never, as(stranger))).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AccessTokens } from '#auth';
-import type { Actor, AuthSession, ChangePasswordRequest, IssuedTokens, LoginRequest, RegisterRequest, UserDto } from '#contracts';
+import { AccessTokenSigner } from '#auth';
+import type { Actor, AuthSession, ChangePasswordBody, IssuedTokens, LoginRequest, RegisterRequest, UserDto } from '#contracts';
 import { isUniqueViolation } from '#postgres';
 import { AuthEvents } from '../events/auth-events.js';
 import { RefreshSessionsRepository } from '../sessions/refresh-sessions.repository.js';
@@ -20,7 +20,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly sessions: RefreshSessionsRepository,
     private readonly passwords: PasswordHasher,
-    private readonly accessTokens: AccessTokens,
+    private readonly accessTokens: AccessTokenSigner,
     private readonly refreshTokens: RefreshTokens,
     private readonly events: AuthEvents,
     private readonly dataSource: DataSource,
@@ -68,7 +68,7 @@ export class AuthService {
     if (outcome.kind !== 'rotated') throw invalidRefreshToken();
     const user = await this.users.findById(outcome.userId);
     if (!user) throw invalidRefreshToken();
-    const accessToken = await this.accessTokens.sign({ sub: user.id, role: user.role, sid: outcome.familyId });
+    const accessToken = this.accessTokens.sign({ sub: user.id, role: user.role, sid: outcome.familyId });
     return { accessToken, refreshToken: next.token, refreshExpiresAt: next.expiresAt.toISOString() };
   }
 
@@ -95,12 +95,12 @@ export class AuthService {
   }
 
   /** The caller's own login survives; every other one is revoked. */
-  async changePassword(request: ChangePasswordRequest): Promise<null> {
-    const user = await this.users.findById(request.actor.id);
+  async changePassword(actor: Actor, request: ChangePasswordBody): Promise<null> {
+    const user = await this.users.findById(actor.id);
     if (!user) throw userGone();
     if (!(await this.passwords.verify(request.currentPassword, user.passwordHash))) throw wrongCurrentPassword();
     await this.users.updatePassword(user.id, await this.passwords.hash(request.newPassword));
-    await this.sessions.revokeAllOfUser(user.id, request.actor.sessionId);
+    await this.sessions.revokeAllOfUser(user.id, actor.sessionId);
     return null;
   }
 
@@ -121,7 +121,7 @@ export class AuthService {
     const familyId = randomUUID();
     const refresh = await this.refreshTokens.sign(user.id, familyId);
     await this.sessions.insert({ id: refresh.id, familyId, userId: user.id, tokenHash: refresh.tokenHash, expiresAt: refresh.expiresAt }, db);
-    const accessToken = await this.accessTokens.sign({ sub: user.id, role: user.role, sid: familyId });
+    const accessToken = this.accessTokens.sign({ sub: user.id, role: user.role, sid: familyId });
     return { user: toUserDto(user), accessToken, refreshToken: refresh.token, refreshExpiresAt: refresh.expiresAt.toISOString() };
   }
 }

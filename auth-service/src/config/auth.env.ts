@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnv, healthEnv, jwtEnv, jwtRefreshEnv, natsEnv, postgresEnv, type EnvOf, type EnvPiece } from '#config';
+import { baseEnv, healthEnv, jwtEnv, jwtRefreshEnv, jwtSigningEnv, natsEnv, postgresEnv, type EnvOf, type EnvPiece } from '#config';
 
 const authEnv = (() => ({
   /** 12 in production (~160 ms a hash here); tests run with 4. */
@@ -8,5 +8,5 @@ const authEnv = (() => ({
   ADMIN_PASSWORD: z.string().min(8).max(72).optional(),
 })) satisfies EnvPiece;
 
-export const authEnvSchema = [baseEnv, healthEnv(3011), natsEnv, postgresEnv, jwtEnv, jwtRefreshEnv, authEnv] as const;
+export const authEnvSchema = [baseEnv, healthEnv(3011), natsEnv, postgresEnv, jwtEnv, jwtSigningEnv, jwtRefreshEnv, authEnv] as const;
 export type AuthEnv = EnvOf<typeof authEnvSchema>;

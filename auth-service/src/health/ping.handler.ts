@@ -2,9 +2,12 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { AuthContract, type PingResponse } from '#contracts';
 import { SERVICE_NAME } from '../database/database.module.js';
+import { ServiceCall } from '#nats';
 
 @Controller()
 export class PingHandler {
+  /** Readiness probes carry no user. */
+  @ServiceCall()
   @MessagePattern(AuthContract.ping.subject)
   ping(): PingResponse {
     return { service: SERVICE_NAME };

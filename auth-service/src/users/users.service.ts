@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_ENV } from '#config';
-import { PAGE_LIMIT_DEFAULT, type ChangeRoleRequest, type Page, type SearchUsersRequest, type UserDto, type UserSummaryDto } from '#contracts';
+import { PAGE_LIMIT_DEFAULT, type Actor, type ChangeRoleRequest, type Page, type SearchUsersQuery, type UserDto, type UserSummaryDto } from '#contracts';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { AuthEvents } from '../events/auth-events.js';
 import { DataSource } from 'typeorm';
@@ -39,7 +39,7 @@ export class UsersService implements OnApplicationBootstrap {
     @Inject(APP_ENV) private readonly env: Pick<AuthEnv, 'ADMIN_EMAIL' | 'ADMIN_PASSWORD'>,
   ) {}
 
-  async search(request: SearchUsersRequest): Promise<Page<UserSummaryDto>> {
+  async search(request: SearchUsersQuery): Promise<Page<UserSummaryDto>> {
     const limit = request.limit ?? PAGE_LIMIT_DEFAULT;
     const after = request.cursor ? decodeUserCursor(request.cursor) : undefined;
     const rows = await this.users.search(request.q?.trim() || undefined, after, limit + 1);
@@ -52,20 +52,20 @@ export class UsersService implements OnApplicationBootstrap {
     return (await this.users.findByIds(ids)).map(toUserSummary);
   }
 
-  async changeRole(request: ChangeRoleRequest): Promise<UserDto> {
-    if (request.actor.role !== 'admin') throw adminOnly();
+  async changeRole(actor: Actor, request: ChangeRoleRequest): Promise<UserDto> {
+    if (actor.role !== 'admin') throw adminOnly();
     const before = await this.users.findById(request.userId);
     if (!before) throw userNotFound();
     const user = await this.dataSource.transaction(async (db) => {
       const updated = await this.users.updateRole(request.userId, request.role, db);
       if (updated && before.role !== updated.role) {
-        await this.events.record(db, 'user.role_changed', { userId: updated.id, actorId: request.actor.id, data: { from: before.role, to: updated.role } });
+        await this.events.record(db, 'user.role_changed', { userId: updated.id, actorId: actor.id, data: { from: before.role, to: updated.role } });
       }
       return updated;
     });
     this.events.published();
     if (!user) throw userNotFound();
-    this.logger.log({ userId: user.id, role: user.role, by: request.actor.id }, 'Role changed');
+    this.logger.log({ userId: user.id, role: user.role, by: actor.id }, 'Role changed');
     return toUserDto(user);
   }
 

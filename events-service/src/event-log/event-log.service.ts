@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PAGE_LIMIT_DEFAULT, type EventLogDto, type ListEventsRequest, type Page, type TaskActivityRequest } from '#contracts';
+import { PAGE_LIMIT_DEFAULT, type Actor, type EventLogDto, type ListEventsQuery, type Page, type TaskActivityRequest } from '#contracts';
 import { decodeCursor, encodeCursor } from '../common/page-cursor.js';
 import { toEventLogDto } from './event-log.mapper.js';
-import { checkedActor, eventListFilter, taskActivityFilter } from './event-log.query.js';
+import { eventListFilter, taskActivityFilter } from './event-log.query.js';
 import { EventLogRepository } from './event-log.repository.js';
 import type { EventLog } from './event-log.schema.js';
 
@@ -10,14 +10,13 @@ import type { EventLog } from './event-log.schema.js';
 export class EventLogService {
   constructor(private readonly logs: EventLogRepository) {}
 
-  async list(request: ListEventsRequest): Promise<Page<EventLogDto>> {
-    const { actor, limit = PAGE_LIMIT_DEFAULT, cursor, ...filters } = request;
+  async list(actor: Actor, request: ListEventsQuery): Promise<Page<EventLogDto>> {
+    const { limit = PAGE_LIMIT_DEFAULT, cursor, ...filters } = request;
     const after = cursor === undefined ? undefined : decodeCursor('events', cursor);
     return this.page(await this.logs.page(eventListFilter(actor, filters, after), limit), limit);
   }
 
   async taskActivity(request: TaskActivityRequest): Promise<Page<EventLogDto>> {
-    checkedActor(request.actor);
     const { taskId, limit = PAGE_LIMIT_DEFAULT, cursor } = request;
     const after = cursor === undefined ? undefined : decodeCursor('events', cursor);
     return this.page(await this.logs.page(taskActivityFilter(taskId, after), limit), limit);

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ActorRequest, EventsContract, ListNotificationsRequest, NotificationRequest } from '#contracts';
+import { EventsContract, ListNotificationsQuery, NotificationRequest, type Actor } from '#contracts';
+import { Caller } from '#nats';
 import { NotificationsService } from './notifications.service.js';
 
 @Controller()
@@ -8,17 +9,17 @@ export class NotificationsHandler {
   constructor(private readonly notifications: NotificationsService) {}
 
   @MessagePattern(EventsContract.listNotifications.subject)
-  list(@Payload() request: ListNotificationsRequest) {
-    return this.notifications.list(request);
+  list(@Caller() actor: Actor, @Payload() request: ListNotificationsQuery) {
+    return this.notifications.list(actor, request);
   }
 
   @MessagePattern(EventsContract.markRead.subject)
-  markRead(@Payload() request: NotificationRequest) {
-    return this.notifications.markRead(request);
+  markRead(@Caller() actor: Actor, @Payload() request: NotificationRequest) {
+    return this.notifications.markRead(actor, request);
   }
 
   @MessagePattern(EventsContract.readAll.subject)
-  readAll(@Payload() request: ActorRequest) {
-    return this.notifications.readAll(request);
+  readAll(@Caller() actor: Actor) {
+    return this.notifications.readAll(actor);
   }
 }

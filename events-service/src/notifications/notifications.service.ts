@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import {
   PAGE_LIMIT_DEFAULT,
-  type ActorRequest,
-  type ListNotificationsRequest,
+  type Actor,
+  type ListNotificationsQuery,
   type NotificationDto,
   type NotificationRequest,
   type Page,
   type ReadAllResponseDto,
 } from '#contracts';
 import { decodeCursor, encodeCursor } from '../common/page-cursor.js';
-import { checkedActor, uuidValue } from '../event-log/event-log.query.js';
+import { uuidValue } from '../event-log/event-log.query.js';
 import { toNotificationDto } from './notification.mapper.js';
 import { notificationNotFound } from './notifications.errors.js';
 import { NotificationsRepository } from './notifications.repository.js';
@@ -19,8 +19,8 @@ import { NotificationsRepository } from './notifications.repository.js';
 export class NotificationsService {
   constructor(private readonly notifications: NotificationsRepository) {}
 
-  async list(request: ListNotificationsRequest): Promise<Page<NotificationDto> & { unreadCount: number }> {
-    const userId = checkedActor(request.actor).id;
+  async list(actor: Actor, request: ListNotificationsQuery): Promise<Page<NotificationDto> & { unreadCount: number }> {
+    const userId = actor.id;
     const limit = request.limit ?? PAGE_LIMIT_DEFAULT;
     const after = request.cursor === undefined ? undefined : decodeCursor('notifications', request.cursor);
     const [rows, unreadCount] = await Promise.all([
@@ -33,13 +33,13 @@ export class NotificationsService {
     return { items: items.map(toNotificationDto), nextCursor, unreadCount };
   }
 
-  async markRead(request: NotificationRequest): Promise<NotificationDto> {
-    const notification = await this.notifications.markRead(checkedActor(request.actor).id, uuidValue(request.notificationId, 'notificationId'));
+  async markRead(actor: Actor, request: NotificationRequest): Promise<NotificationDto> {
+    const notification = await this.notifications.markRead(actor.id, uuidValue(request.notificationId, 'notificationId'));
     if (!notification) throw notificationNotFound();
     return toNotificationDto(notification);
   }
 
-  async readAll(request: ActorRequest): Promise<ReadAllResponseDto> {
-    return { updated: await this.notifications.markAllRead(checkedActor(request.actor).id) };
+  async readAll(actor: Actor): Promise<ReadAllResponseDto> {
+    return { updated: await this.notifications.markAllRead(actor.id) };
   }
 }

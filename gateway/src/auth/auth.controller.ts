@@ -5,7 +5,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_ENV } from '#config';
 import {
   AccessTokenResponseDto,
-  type Actor,
   AuthContract,
   AuthResponseDto,
   ChangePasswordBody,
@@ -19,7 +18,7 @@ import {
 import type { GatewayEnv } from '../config/gateway.env.js';
 import { LoginLimiter } from '../rate-limit/login-limiter.service.js';
 import { ApiErrors } from '../http/api-errors.decorator.js';
-import { CurrentUser, Public } from './auth.decorators.js';
+import { Public } from './auth.decorators.js';
 import { clearedCookieOptions, REFRESH_COOKIE, refreshCookieOptions } from './refresh-cookie.js';
 
 @ApiTags('auth')
@@ -115,8 +114,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Revoke every session of the caller' })
   @ApiNoContentResponse()
   @ApiErrors(401)
-  async logoutAll(@CurrentUser() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.nats.request(AuthContract.logoutAll, { actor });
+  async logoutAll(@Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.nats.request(AuthContract.logoutAll, {});
     this.clearRefreshCookie(reply);
   }
 
@@ -126,8 +125,8 @@ export class AuthController {
   @ApiOperation({ summary: "Change the caller's password; their other sessions are revoked" })
   @ApiNoContentResponse()
   @ApiErrors(400, 401)
-  async changePassword(@CurrentUser() actor: Actor, @Body() body: ChangePasswordBody): Promise<void> {
-    await this.nats.request(AuthContract.changePassword, { actor, currentPassword: body.currentPassword, newPassword: body.newPassword });
+  async changePassword(@Body() body: ChangePasswordBody): Promise<void> {
+    await this.nats.request(AuthContract.changePassword, { currentPassword: body.currentPassword, newPassword: body.newPassword });
   }
 
   @Get('me')
@@ -135,8 +134,8 @@ export class AuthController {
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(401)
-  me(@CurrentUser() actor: Actor): Promise<UserDto> {
-    return this.nats.request(AuthContract.me, { actor });
+  me(): Promise<UserDto> {
+    return this.nats.request(AuthContract.me, {});
   }
 
   private setRefreshCookie(reply: FastifyReply, tokens: IssuedTokens): void {

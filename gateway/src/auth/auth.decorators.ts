@@ -1,4 +1,4 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Actor, Role } from '#contracts';
 
@@ -15,13 +15,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by AccessTokenGuard from a verified token. */
     actor?: Actor & { sessionId: string };
+    /** The verified token itself, forwarded to the services (they verify it again). */
+    accessToken?: string;
   }
 }
-
-/** The signed-in caller as auth-service expects it in `actor`: id, role, sessionId. */
-export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
-  const actor = context.switchToHttp().getRequest<FastifyRequest>().actor;
-  // Only reachable on a route that forgot @Public() semantics the other way round: a bug, not a client error.
-  if (!actor) throw new Error('CurrentUser used on a route without an authenticated caller');
-  return actor;
-});

@@ -1,8 +1,7 @@
 import { NatsRpcClient } from '#nats';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Actor, EventLogPageDto, EventsContract, ListEventsQuery } from '#contracts';
-import { CurrentUser } from '../auth/auth.decorators.js';
+import { EventLogPageDto, EventsContract, ListEventsQuery } from '#contracts';
 import { ApiErrors } from '../http/api-errors.decorator.js';
 
 @ApiTags('events')
@@ -20,9 +19,9 @@ export class EventsController {
   })
   @ApiOkResponse({ type: EventLogPageDto })
   @ApiErrors(400, 401)
-  list(@CurrentUser() actor: Actor, @Query() query: ListEventsQuery): Promise<EventLogPageDto> {
-    // Only validated fields are forwarded; events-service applies the caller's visibility.
+  list(@Query() query: ListEventsQuery): Promise<EventLogPageDto> {
+    // Only validated fields are forwarded; events-service applies the caller's visibility (from the token).
     const { type, taskId, actorId, from, to, limit, cursor } = query;
-    return this.nats.request(EventsContract.list, { type, taskId, actorId, from, to, limit, cursor, actor });
+    return this.nats.request(EventsContract.list, { type, taskId, actorId, from, to, limit, cursor });
   }
 }

@@ -35,7 +35,7 @@ export class HealthController {
   @ApiResponse({ status: 503, type: ErrorResponseDto })
   async ready(): Promise<{ status: 'ok' }> {
     if (!this.nats.isConnected()) throw new ServiceUnavailableException('NATS not connected');
-    const results = await Promise.allSettled(READINESS_TARGETS.map((target) => this.nats.request(target.ping, {}, this.env.READINESS_TIMEOUT_MS)));
+    const results = await Promise.allSettled(READINESS_TARGETS.map((target) => this.nats.request(target.ping, {}, { timeoutMs: this.env.READINESS_TIMEOUT_MS })));
     const failed = READINESS_TARGETS.filter((_, i) => results[i]!.status === 'rejected').map((target) => target.name);
     if (failed.length > 0) {
       this.logger.warn(`Not ready: ${failed.join(', ')}`);

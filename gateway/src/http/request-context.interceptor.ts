@@ -5,13 +5,13 @@ import { runWithRequestContext } from '#logging';
 
 /**
  * Runs the handler inside the request's context, so its log lines carry the request id and
- * NatsRpcClient forwards it as the `x-request-id` NATS header. An interceptor rather than a
+ * NatsRpcClient forwards it, and the caller's verified access token, as NATS headers. An interceptor rather than a
  * Fastify hook: Fastify's body parsing would leave an async context entered in `onRequest`.
  */
 @Injectable()
 export class RequestContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const { id } = context.switchToHttp().getRequest<FastifyRequest>();
-    return new Observable((subscriber) => runWithRequestContext({ requestId: id }, () => next.handle().subscribe(subscriber)));
+    const { id, accessToken } = context.switchToHttp().getRequest<FastifyRequest>();
+    return new Observable((subscriber) => runWithRequestContext({ requestId: id, accessToken }, () => next.handle().subscribe(subscriber)));
   }
 }

@@ -1,8 +1,7 @@
 import { NatsRpcClient } from '#nats';
 import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { type Actor, EventsContract, ListNotificationsQuery, NotificationDto, NotificationPageDto, ReadAllResponseDto } from '#contracts';
-import { CurrentUser } from '../auth/auth.decorators.js';
+import { EventsContract, ListNotificationsQuery, NotificationDto, NotificationPageDto, ReadAllResponseDto } from '#contracts';
 import { ApiErrors } from '../http/api-errors.decorator.js';
 
 @ApiTags('notifications')
@@ -15,8 +14,8 @@ export class NotificationsController {
   @ApiOperation({ summary: "The caller's notifications, newest first; `unread=true` for unread only. `unreadCount` counts every unread one" })
   @ApiOkResponse({ type: NotificationPageDto })
   @ApiErrors(400, 401)
-  list(@CurrentUser() actor: Actor, @Query() query: ListNotificationsQuery): Promise<NotificationPageDto> {
-    return this.nats.request(EventsContract.listNotifications, { unread: query.unread, limit: query.limit, cursor: query.cursor, actor });
+  list(@Query() query: ListNotificationsQuery): Promise<NotificationPageDto> {
+    return this.nats.request(EventsContract.listNotifications, { unread: query.unread, limit: query.limit, cursor: query.cursor });
   }
 
   @Patch(':id/read')
@@ -24,8 +23,8 @@ export class NotificationsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: NotificationDto })
   @ApiErrors(400, 401, 404)
-  markRead(@CurrentUser() actor: Actor, @Param('id', new ParseUUIDPipe()) notificationId: string): Promise<NotificationDto> {
-    return this.nats.request(EventsContract.markRead, { actor, notificationId });
+  markRead(@Param('id', new ParseUUIDPipe()) notificationId: string): Promise<NotificationDto> {
+    return this.nats.request(EventsContract.markRead, { notificationId });
   }
 
   @Post('read-all')
@@ -33,7 +32,7 @@ export class NotificationsController {
   @ApiOperation({ summary: "Mark all of the caller's notifications read; `updated` is how many were unread" })
   @ApiOkResponse({ type: ReadAllResponseDto })
   @ApiErrors(401)
-  readAll(@CurrentUser() actor: Actor): Promise<ReadAllResponseDto> {
-    return this.nats.request(EventsContract.readAll, { actor });
+  readAll(): Promise<ReadAllResponseDto> {
+    return this.nats.request(EventsContract.readAll, {});
   }
 }

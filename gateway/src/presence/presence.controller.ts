@@ -1,8 +1,7 @@
 import { NatsRpcClient } from '#nats';
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Actor, PresenceResponseDto, RealtimeContract } from '#contracts';
-import { CurrentUser } from '../auth/auth.decorators.js';
+import { PresenceResponseDto, RealtimeContract } from '#contracts';
 import { ApiErrors } from '../http/api-errors.decorator.js';
 
 @ApiTags('presence')
@@ -18,7 +17,7 @@ export class PresenceController {
   })
   @ApiOkResponse({ type: PresenceResponseDto })
   @ApiErrors(401)
-  list(@CurrentUser() actor: Actor): Promise<PresenceResponseDto> {
-    return this.nats.request(RealtimeContract.presence, { actor });
+  list(): Promise<PresenceResponseDto> {
+    return this.nats.request(RealtimeContract.presence, {});
   }
 }

@@ -16,7 +16,6 @@ import {
 import type { FastifyReply } from 'fastify';
 import {
   EventLogPageDto,
-  type Actor,
   AssignBody,
   CreateTaskBody,
   ErrorResponseDto,
@@ -29,7 +28,6 @@ import {
   TasksContract,
   UpdateTaskBody,
 } from '#contracts';
-import { CurrentUser } from '../auth/auth.decorators.js';
 import { ApiErrors } from '../http/api-errors.decorator.js';
 import { conflictCurrent } from '../http/error-body.js';
 import { resolveVersion, taskEtag } from './task-version.js';
@@ -53,18 +51,16 @@ export class TasksController {
   @ApiOperation({ summary: 'Create a task owned by the caller' })
   @ApiCreatedResponse({ type: TaskDto, headers: ETAG_HEADER })
   @ApiErrors(400, 401, 413)
-  async create(@CurrentUser() actor: Actor, @Body() body: CreateTaskBody, @Res({ passthrough: true }) reply: FastifyReply): Promise<TaskDto> {
-    return withEtag(reply, await this.nats.request(TasksContract.create, { ...body, actor }));
+  async create(@Body() body: CreateTaskBody, @Res({ passthrough: true }) reply: FastifyReply): Promise<TaskDto> {
+    return withEtag(reply, await this.nats.request(TasksContract.create, body));
   }
 
   @Get()
   @ApiOperation({ summary: 'Tasks the caller can see (owner, assignee; admins: all), filtered, sorted and paged by cursor' })
   @ApiOkResponse({ type: TaskPageDto })
   @ApiErrors(400, 401)
-  list(@CurrentUser() actor: Actor, @Query() query: ListTasksQuery): Promise<TaskPageDto> {
-    // `me` is resolved here, so the service only ever sees user ids.
-    const me = (id: string | undefined) => (id === 'me' ? actor.id : id);
-    return this.nats.request(TasksContract.list, { ...query, assigneeId: me(query.assigneeId), ownerId: me(query.ownerId), actor });
+  list(@Query() query: ListTasksQuery): Promise<TaskPageDto> {
+    return this.nats.request(TasksContract.list, query);
   }
 
   @Get(':id')
@@ -72,8 +68,8 @@ export class TasksController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: TaskDto, headers: ETAG_HEADER })
   @ApiErrors(400, 401, 404)
-  async get(@CurrentUser() actor: Actor, @Param('id', uuid()) taskId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<TaskDto> {
-    return withEtag(reply, await this.nats.request(TasksContract.get, { actor, taskId }));
+  async get(@Param('id', uuid()) taskId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<TaskDto> {
+    return withEtag(reply, await this.nats.request(TasksContract.get, { taskId }));
   }
 
   @Patch(':id')
@@ -90,7 +86,6 @@ export class TasksController {
   @ApiConflictResponse({ type: TaskConflictResponseDto, description: 'Someone changed the task first; `current` is the task as it is now' })
   @ApiErrors(400, 401, 403, 404, 413, 428)
   async update(
-    @CurrentUser() actor: Actor,
     @Param('id', uuid()) taskId: string,
     @Body() body: UpdateTaskBody,
     @Headers('if-match') ifMatch: string | undefined,
@@ -98,7 +93,7 @@ export class TasksController {
   ): Promise<TaskDto> {
     const version = resolveVersion(body.version, ifMatch);
     try {
-      return withEtag(reply, await this.nats.request(TasksContract.update, { ...body, version, taskId, actor }));
+      return withEtag(reply, await this.nats.request(TasksContract.update, { ...body, version, taskId }));
     } catch (error) {
       // The 409 body carries the current task; its ETag says the same, for clients that only read headers.
       const current = error instanceof RpcError ? (conflictCurrent(error) as Partial<TaskDto> | undefined) : undefined;
@@ -113,8 +108,8 @@ export class TasksController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiNoContentResponse()
   @ApiErrors(400, 401, 403, 404)
-  async remove(@CurrentUser() actor: Actor, @Param('id', uuid()) taskId: string): Promise<void> {
-    await this.nats.request(TasksContract.delete, { actor, taskId });
+  async remove(@Param('id', uuid()) taskId: string): Promise<void> {
+    await this.nats.request(TasksContract.delete, { taskId });
   }
 
   @Post(':id/assignees')
@@ -123,12 +118,11 @@ export class TasksController {
   @ApiCreatedResponse({ type: TaskDto, headers: ETAG_HEADER })
   @ApiErrors(400, 401, 403, 404)
   async assign(
-    @CurrentUser() actor: Actor,
     @Param('id', uuid()) taskId: string,
     @Body() body: AssignBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TaskDto> {
-    return withEtag(reply, await this.nats.request(TasksContract.assign, { actor, taskId, userId: body.userId }));
+    return withEtag(reply, await this.nats.request(TasksContract.assign, { taskId, userId: body.userId }));
   }
 
   @Delete(':id/assignees/:userId')
@@ -138,12 +132,11 @@ export class TasksController {
   @ApiOkResponse({ type: TaskDto, headers: ETAG_HEADER })
   @ApiErrors(400, 401, 403, 404)
   async unassign(
-    @CurrentUser() actor: Actor,
     @Param('id', uuid()) taskId: string,
     @Param('userId', uuid()) userId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TaskDto> {
-    return withEtag(reply, await this.nats.request(TasksContract.unassign, { actor, taskId, userId }));
+    return withEtag(reply, await this.nats.request(TasksContract.unassign, { taskId, userId }));
   }
 
   @Get(':id/activity')
@@ -154,9 +147,9 @@ export class TasksController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: EventLogPageDto })
   @ApiErrors(400, 401, 404)
-  async activity(@CurrentUser() actor: Actor, @Param('id', uuid()) taskId: string, @Query() query: PageQuery): Promise<EventLogPageDto> {
-    await this.nats.request(TasksContract.get, { actor, taskId });
-    return this.nats.request(EventsContract.taskActivity, { actor, taskId, limit: query.limit, cursor: query.cursor });
+  async activity(@Param('id', uuid()) taskId: string, @Query() query: PageQuery): Promise<EventLogPageDto> {
+    await this.nats.request(TasksContract.get, { taskId });
+    return this.nats.request(EventsContract.taskActivity, { taskId, limit: query.limit, cursor: query.cursor });
   }
 }
 

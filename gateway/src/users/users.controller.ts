@@ -1,9 +1,9 @@
 import { NatsRpcClient } from '#nats';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { type Actor, AuthContract, ChangeRoleBody, SearchUsersQuery, UserDto, UserPageDto } from '#contracts';
+import { AuthContract, ChangeRoleBody, SearchUsersQuery, UserDto, UserPageDto } from '#contracts';
 import { ApiErrors } from '../http/api-errors.decorator.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../auth/auth.decorators.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -15,8 +15,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Users whose name or email starts with q, for picking assignees' })
   @ApiOkResponse({ type: UserPageDto })
   @ApiErrors(400, 401)
-  search(@CurrentUser() actor: Actor, @Query() query: SearchUsersQuery): Promise<UserPageDto> {
-    return this.nats.request(AuthContract.searchUsers, { q: query.q, limit: query.limit, cursor: query.cursor, actor });
+  search(@Query() query: SearchUsersQuery): Promise<UserPageDto> {
+    return this.nats.request(AuthContract.searchUsers, { q: query.q, limit: query.limit, cursor: query.cursor });
   }
 
   @Patch(':id/role')
@@ -25,7 +25,7 @@ export class UsersController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, 401, 403, 404)
-  changeRole(@CurrentUser() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: ChangeRoleBody): Promise<UserDto> {
-    return this.nats.request(AuthContract.changeRole, { actor, userId: id, role: body.role });
+  changeRole(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ChangeRoleBody): Promise<UserDto> {
+    return this.nats.request(AuthContract.changeRole, { userId: id, role: body.role });
   }
 }

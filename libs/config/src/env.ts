@@ -68,7 +68,7 @@ export function loadEnvOrExit<const Pieces extends readonly EnvPiece[]>(pieces: 
 export function maskEnv(env: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(env).map(([key, value]) => {
-      if (/SECRET|PASSWORD|TOKEN/.test(key)) return [key, value === undefined ? undefined : '***'];
+      if (/SECRET|PASSWORD|TOKEN|SIGNING_KEY|SEED/.test(key)) return [key, value === undefined ? undefined : '***'];
       if (typeof value === 'string') return [key, value.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@')];
       return [key, value];
     }),

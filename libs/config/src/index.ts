@@ -2,3 +2,4 @@ export * from './env.js';
 export * from './schemas.js';
 export * from './connections.js';
 export * from './config.module.js';
+export * from './signing-keys.js';

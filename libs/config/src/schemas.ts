@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EnvContext, EnvPiece } from './env.js';
+import { DEVELOPMENT_SIGNING_KEY, isDevelopmentKey, privateSigningKey, publicHalf, publicKeySet } from './signing-keys.js';
 
 /** A default that applies outside production only: production must say everything. */
 export function devDefault<T extends z.ZodType>(schema: T, value: z.input<T>, ctx: EnvContext) {
@@ -59,14 +60,58 @@ export const redisEnv = ((ctx) => ({
   REDIS_PASSWORD: z.string().optional(),
 })) satisfies EnvPiece;
 
-const secret = z.string().min(32, 'must be at least 32 characters');
+/**
+ * Values that stand in the repository (development defaults, compose and Kubernetes
+ * placeholders, examples, tests, benchmarks): public, so production refuses them.
+ */
+export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
+  'dev-only-refresh-secret-change-me-012345678',
+  'dev-only-cursor-secret-change-me-0123456789',
+  'dev-only-jwt-refresh-secret-do-not-use-in-production',
+  'dev-only-cursor-secret-do-not-use-in-production',
+  'local-development-refresh-secret-change-me',
+  'local-development-cursor-secret-change-me',
+  'test-refresh-secret-0123456789-012345678',
+  'test-cursor-secret-0123456789-0123456789',
+  'bench-refresh-secret-0123456789-012345678',
+]);
+const PLACEHOLDER = /change[-_ ]?me|replace[-_ ]?me|do[-_]not[-_]use|dev[-_]only|example|placeholder/i;
+
+/** Shannon entropy of the characters, in bits: a rough floor of how guessable a secret is. */
+export function estimatedEntropyBits(value: string): number {
+  const counts = new Map<string, number>();
+  for (const char of value) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let perChar = 0;
+  for (const count of counts.values()) perChar -= (count / value.length) * Math.log2(count / value.length);
+  return perChar * value.length;
+}
+
+/** 32+ characters everywhere; in production also unpublished and random-looking (≥ 128 bits). */
+export function secretValue(ctx: EnvContext) {
+  const secret = z.string().min(32, 'must be at least 32 characters');
+  if (!ctx.production) return secret;
+  return secret
+    .refine((v) => !PUBLISHED_SECRETS.has(v) && !PLACEHOLDER.test(v), 'is a value published in the repository; generate your own (openssl rand -base64 48)')
+    .refine((v) => estimatedEntropyBits(v) >= 128, 'does not look random (needs about 128 bits); generate it with openssl rand -base64 48');
+}
+
+/** Everyone who checks access tokens: the public keys (JWKS) and the lifetime tokens may have. */
 export const jwtEnv = ((ctx) => ({
-  JWT_ACCESS_SECRET: devDefault(secret, 'dev-only-access-secret-change-me-0123456789', ctx),
+  JWT_PUBLIC_KEYS: ctx.production
+    ? publicKeySet.refine((keys) => !keys.some(isDevelopmentKey), 'contains the development key from the repository; generate your own (npm run keys)')
+    : publicKeySet.prefault(JSON.stringify({ keys: [publicHalf(DEVELOPMENT_SIGNING_KEY)] })),
   JWT_ACCESS_TTL: duration.prefault('15m'),
 })) satisfies EnvPiece;
 
+/** auth-service alone: the private key that signs access tokens. */
+export const jwtSigningEnv = ((ctx) => ({
+  JWT_SIGNING_KEY: ctx.production
+    ? privateSigningKey.refine((key) => !isDevelopmentKey(key), 'is the development key from the repository; generate your own (npm run keys)')
+    : privateSigningKey.prefault(JSON.stringify(DEVELOPMENT_SIGNING_KEY)),
+})) satisfies EnvPiece;
+
 export const jwtRefreshEnv = ((ctx) => ({
-  JWT_REFRESH_SECRET: devDefault(secret, 'dev-only-refresh-secret-change-me-012345678', ctx),
+  JWT_REFRESH_SECRET: devDefault(secretValue(ctx), 'dev-only-refresh-secret-change-me-012345678', ctx),
   JWT_REFRESH_TTL: duration.prefault('7d'),
 })) satisfies EnvPiece;
 

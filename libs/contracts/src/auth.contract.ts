@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsByteLength, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
-import { Actor, ActorRequest, Page, PageQuery, ROLES, type Role } from './common.js';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsByteLength, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { EmptyRequest, Page, PageQuery, ROLES, type Role } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -109,17 +109,6 @@ export class ChangePasswordBody {
   newPassword!: string;
 }
 
-export class ChangePasswordRequest extends ActorRequest {
-  @IsString()
-  @MaxLength(1024)
-  currentPassword!: string;
-
-  @IsString()
-  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: PASSWORD_MESSAGE })
-  newPassword!: string;
-}
-
-export class MeRequest extends ActorRequest {}
 
 export class SearchUsersQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Prefix of a name or an email, case-insensitive', maxLength: 100 })
@@ -129,11 +118,6 @@ export class SearchUsersQuery extends PageQuery {
   q?: string;
 }
 
-export class SearchUsersRequest extends SearchUsersQuery {
-  @ValidateNested()
-  @Type(() => Actor)
-  actor!: Actor;
-}
 
 export class ChangeRoleBody {
   @ApiProperty({ enum: ROLES })
@@ -141,7 +125,7 @@ export class ChangeRoleBody {
   role!: Role;
 }
 
-export class ChangeRoleRequest extends ActorRequest {
+export class ChangeRoleRequest {
   @IsUUID()
   userId!: string;
 
@@ -163,10 +147,10 @@ export const AuthContract = {
   login: defineRequest<LoginRequest, AuthSession>('auth.login'),
   refresh: defineRequest<RefreshRequest, IssuedTokens>('auth.refresh'),
   logout: defineRequest<LogoutRequest, null>('auth.logout'),
-  logoutAll: defineRequest<ActorRequest, null>('auth.logout-all'),
-  changePassword: defineRequest<ChangePasswordRequest, null>('auth.change-password'),
-  me: defineRequest<MeRequest, UserDto>('auth.me'),
-  searchUsers: defineRequest<SearchUsersRequest, Page<UserSummaryDto>>('users.search'),
+  logoutAll: defineRequest<EmptyRequest, null>('auth.logout-all'),
+  changePassword: defineRequest<ChangePasswordBody, null>('auth.change-password'),
+  me: defineRequest<EmptyRequest, UserDto>('auth.me'),
+  searchUsers: defineRequest<SearchUsersQuery, Page<UserSummaryDto>>('users.search'),
   changeRole: defineRequest<ChangeRoleRequest, UserDto>('users.change-role'),
   findUsers: defineRequest<FindUsersRequest, UserSummaryDto[]>('users.find'),
 } as const;

@@ -1,45 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export const ROLES = ['admin', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who is asking: set by the gateway from a verified access token, never by a client. */
-export class Actor {
-  @IsUUID()
-  id!: string;
-
-  @IsIn(ROLES)
-  role!: Role;
-
+/**
+ * Who is asking: taken from the access token that the service verified itself (libs/nats
+ * CallerGuard), never from a payload.
+ */
+export interface Actor {
+  id: string;
+  role: Role;
   /** The login (refresh-token family) the access token belongs to. */
-  @IsOptional()
-  @IsUUID()
   sessionId?: string;
 }
 
-/** Base of every request made on behalf of a signed-in user. */
-export class ActorRequest {
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => Actor)
-  actor!: Actor;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Constructor<T = object> = new (...args: any[]) => T;
-
-/** An HTTP body class plus the actor: the NATS request for that body. */
-export function withActor<Base extends Constructor>(base: Base) {
-  class WithActor extends base {
-    @IsDefined()
-    @ValidateNested()
-    @Type(() => Actor)
-    actor!: Actor;
-  }
-  return WithActor;
-}
+/** A request that carries nothing but the caller's token; any field in it is refused. */
+export class EmptyRequest {}
 
 export const PAGE_LIMIT_DEFAULT = 20;
 export const PAGE_LIMIT_MAX = 100;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
-import { ActorRequest, PageQuery, withActor, type Page } from './common.js';
+import { EmptyRequest, PageQuery, type Page } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
 import { TASK_EVENT_TYPES, TaskDto, type TaskEvent } from './tasks.contract.js';
 
@@ -85,9 +85,7 @@ export class ListEventsQuery extends PageQuery {
   to?: string;
 }
 
-export class ListEventsRequest extends withActor(ListEventsQuery) {}
-
-export class TaskActivityRequest extends withActor(PageQuery) {
+export class TaskActivityRequest extends PageQuery {
   @IsUUID()
   taskId!: string;
 }
@@ -123,9 +121,7 @@ export class ListNotificationsQuery extends PageQuery {
   unread?: boolean;
 }
 
-export class ListNotificationsRequest extends withActor(ListNotificationsQuery) {}
-
-export class NotificationRequest extends ActorRequest {
+export class NotificationRequest {
   @IsUUID()
   notificationId!: string;
 }
@@ -143,10 +139,10 @@ export interface NotificationCreatedMessage {
 
 export const EventsContract = {
   ping: defineRequest<Record<string, never>, PingResponse>('events.ping'),
-  list: defineRequest<ListEventsRequest, Page<EventLogDto>>('events.list'),
+  list: defineRequest<ListEventsQuery, Page<EventLogDto>>('events.list'),
   /** The gateway checks visibility with tasks-service first. */
   taskActivity: defineRequest<TaskActivityRequest, Page<EventLogDto>>('events.task-activity'),
-  listNotifications: defineRequest<ListNotificationsRequest, Page<NotificationDto> & { unreadCount: number }>('notifications.list'),
+  listNotifications: defineRequest<ListNotificationsQuery, Page<NotificationDto> & { unreadCount: number }>('notifications.list'),
   markRead: defineRequest<NotificationRequest, NotificationDto>('notifications.mark-read'),
-  readAll: defineRequest<ActorRequest, ReadAllResponseDto>('notifications.read-all'),
+  readAll: defineRequest<EmptyRequest, ReadAllResponseDto>('notifications.read-all'),
 } as const;

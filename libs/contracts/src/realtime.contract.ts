@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ActorRequest } from './common.js';
+import { EmptyRequest } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
 import type { NotificationDto } from './events.contract.js';
 import type { TaskEvent } from './tasks.contract.js';
@@ -41,5 +41,5 @@ export class PresenceResponseDto {
 export const RealtimeContract = {
   ping: defineRequest<Record<string, never>, PingResponse>('realtime.ping'),
   /** Online users among those the caller shares tasks with (all, for admins). */
-  presence: defineRequest<ActorRequest, PresenceResponseDto>('realtime.presence'),
+  presence: defineRequest<EmptyRequest, PresenceResponseDto>('realtime.presence'),
 } as const;

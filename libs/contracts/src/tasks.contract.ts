@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, MaxLength, Min, ValidateIf } from 'class-validator';
-import { ActorRequest, PageQuery, withActor, type Page } from './common.js';
+import { EmptyRequest, PageQuery, type Page } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
 
 export const TASK_STATUSES = ['todo', 'in_progress', 'done'] as const;
@@ -144,19 +144,17 @@ export class ListTasksQuery extends PageQuery {
   order?: SortOrder;
 }
 
-export class TaskRequest extends ActorRequest {
+export class TaskRequest {
   @IsUUID()
   taskId!: string;
 }
 
-export class CreateTaskRequest extends withActor(CreateTaskBody) {}
-
-export class UpdateTaskRequest extends withActor(UpdateTaskBody) {
+export class UpdateTaskRequest extends UpdateTaskBody {
   @IsUUID()
   taskId!: string;
 }
 
-export class AssignRequest extends withActor(AssignBody) {
+export class AssignRequest extends AssignBody {
   @IsUUID()
   taskId!: string;
 }
@@ -165,8 +163,6 @@ export class UnassignRequest extends TaskRequest {
   @IsUUID()
   userId!: string;
 }
-
-export class ListTasksRequest extends withActor(ListTasksQuery) {}
 
 /** A version conflict (409) carries the task as it is now in `details`. */
 export type TaskConflictDetails = { current: TaskDto };
@@ -206,13 +202,13 @@ export interface TaskEvent {
 
 export const TasksContract = {
   ping: defineRequest<Record<string, never>, PingResponse>('tasks.ping'),
-  create: defineRequest<CreateTaskRequest, TaskDto>('tasks.create'),
+  create: defineRequest<CreateTaskBody, TaskDto>('tasks.create'),
   get: defineRequest<TaskRequest, TaskDto>('tasks.get'),
   update: defineRequest<UpdateTaskRequest, TaskDto>('tasks.update'),
   delete: defineRequest<TaskRequest, null>('tasks.delete'),
   assign: defineRequest<AssignRequest, TaskDto>('tasks.assign'),
   unassign: defineRequest<UnassignRequest, TaskDto>('tasks.unassign'),
-  list: defineRequest<ListTasksRequest, Page<TaskDto>>('tasks.list'),
+  list: defineRequest<ListTasksQuery, Page<TaskDto>>('tasks.list'),
   /** Ids of the users who share at least one task with the actor (owner or assignee of it). */
-  collaborators: defineRequest<ActorRequest, string[]>('tasks.collaborators'),
+  collaborators: defineRequest<EmptyRequest, string[]>('tasks.collaborators'),
 } as const;

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 
 export interface RequestContext {
   requestId: string;
+  /** The caller's access token, forwarded with every NATS request made on their behalf. */
+  accessToken?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -22,4 +24,8 @@ export function runWithRequestContext<T>(context: RequestContext, fn: () => T): 
 
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
+}
+
+export function currentAccessToken(): string | undefined {
+  return storage.getStore()?.accessToken;
 }

@@ -6,3 +6,4 @@ export * from './request-context.interceptor.js';
 export * from './validation.js';
 export * from './bootstrap.js';
 export * from './rpc-providers.js';
+export * from './caller.js';

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, errors, headers, type NatsConnection } from '@nats-io/transport-node';
 import { ErrorCode, isRpcErrorBody, RpcError, type RequestContract, type RequestOf, type ResponseOf } from '#contracts';
-import { currentRequestId, REQUEST_ID_HEADER } from '#logging';
+import { currentAccessToken, currentRequestId, REQUEST_ID_HEADER } from '#logging';
+import { ACCESS_TOKEN_HEADER } from './caller.js';
 
 export interface NatsClientOptions {
   servers: string[];
@@ -10,6 +11,15 @@ export interface NatsClientOptions {
   requestTimeoutMs: number;
 }
 export const NATS_CLIENT_OPTIONS = Symbol('NATS_CLIENT_OPTIONS');
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  /**
+   * Whose request this is. Defaults to the access token of the request being handled (the
+   * gateway's caller, or the caller a service is answering); a socket passes its own.
+   */
+  accessToken?: string;
+}
 
 interface ReplyPacket {
   err?: unknown;
@@ -70,7 +80,7 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
   async request<C extends RequestContract<unknown, unknown>>(
     contract: C,
     data: RequestOf<C>,
-    timeoutMs = this.options.requestTimeoutMs,
+    { timeoutMs = this.options.requestTimeoutMs, accessToken = currentAccessToken() }: RequestOptions = {},
   ): Promise<ResponseOf<C>> {
     const connection = this.connection;
     // Before the first connection there is nobody to ask: fail at once rather than hang.
@@ -78,6 +88,7 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
     const requestHeaders = headers();
     const requestId = currentRequestId();
     if (requestId) requestHeaders.set(REQUEST_ID_HEADER, requestId);
+    if (accessToken) requestHeaders.set(ACCESS_TOKEN_HEADER, accessToken);
     const packet = JSON.stringify({ pattern: contract.subject, data, id: randomUUID() });
 
     let reply: ReplyPacket;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX, type RpcErrorBody } from '#contracts';
+import { ACCESS_TOKEN_HEADER } from '#nats';
 import { eventStreamConfig } from '#outbox';
 import { waitFor } from './wait.js';
 
@@ -45,8 +46,15 @@ export interface RawReply<T> {
 }
 
 /** A request in Nest's NATS packet format, answered as the raw `{response}` or `{err}`. */
-export async function natsRequest<T = unknown>(nc: NatsConnection, subject: string, data: unknown, timeoutMs = 5000): Promise<RawReply<T>> {
-  const reply = await nc.request(subject, JSON.stringify({ pattern: subject, data, id: randomUUID() }), { timeout: timeoutMs });
+export async function natsRequest<T = unknown>(
+  nc: NatsConnection,
+  subject: string,
+  data: unknown,
+  { timeoutMs = 5000, accessToken }: { timeoutMs?: number; accessToken?: string } = {},
+): Promise<RawReply<T>> {
+  const requestHeaders = headers();
+  if (accessToken) requestHeaders.set(ACCESS_TOKEN_HEADER, accessToken);
+  const reply = await nc.request(subject, JSON.stringify({ pattern: subject, data, id: randomUUID() }), { timeout: timeoutMs, headers: requestHeaders });
   const packet = reply.json<{ response?: T; err?: RpcErrorBody }>();
   return packet.err !== undefined && packet.err !== null ? { err: packet.err } : { response: packet.response as T };
 }

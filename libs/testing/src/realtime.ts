@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { io, type Socket } from 'socket.io-client';
-import { AccessTokens } from '#auth';
+import { AccessTokenVerifier } from '#auth';
+import { DEVELOPMENT_SIGNING_KEY, publicHalf } from '#config';
 import {
   REALTIME_NAMESPACE,
   REALTIME_PATH,
@@ -10,31 +11,16 @@ import {
   TASK_EVENTS_SUBJECT_PREFIX,
   TasksContract,
   taskEventSubject,
+  type Actor,
   type ClientToServerEvents,
   type Role,
   type ServerToClientEvents,
   type TaskDto,
   type TaskEvent,
 } from '#contracts';
-import { TEST_SECRETS } from './test-config.js';
+import { ACCESS_TOKEN_HEADER } from '#nats';
 
 export type RealtimeClient = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-export interface TokenHolder {
-  id: string;
-  role: Role;
-  sessionId: string;
-  token: string;
-}
-
-/** An access token signed exactly as auth-service signs it, for a made-up user. */
-export async function mintAccessToken(options: { id?: string; role?: Role; ttlSeconds?: number; secret?: string } = {}): Promise<TokenHolder> {
-  const tokens = new AccessTokens({ secret: options.secret ?? TEST_SECRETS.JWT_ACCESS_SECRET, ttlSeconds: options.ttlSeconds ?? 900 });
-  const id = options.id ?? randomUUID();
-  const role = options.role ?? 'member';
-  const sessionId = randomUUID();
-  return { id, role, sessionId, token: await tokens.sign({ sub: id, role, sid: sessionId }) };
-}
 
 /**
  * A client on namespace /tasks (websocket transport, no reconnection, so a test sees each
@@ -182,7 +168,8 @@ export async function publishTaskEvent(js: JetStreamClient, event: TaskEvent): P
 
 /**
  * Stands in for tasks-service on NATS: answers `tasks.get` (and `tasks.collaborators`) in
- * Nest's reply format, from the rules the test gives it.
+ * Nest's reply format, from the rules the test gives it, for the caller its token names
+ * (verified with the development keys, as the real service does; no token: UNAUTHORIZED).
  */
 export function fakeTasksResponder(
   nc: NatsConnection,
@@ -193,21 +180,24 @@ export function fakeTasksResponder(
     collaborators?: (actor: { id: string; role: Role }) => string[] | undefined;
   },
 ): Subscription[] {
-  const reply = (subject: string, answer: (data: any) => { response: unknown } | { err: unknown }) =>
+  const verifier = new AccessTokenVerifier({ publicKeys: [publicHalf(DEVELOPMENT_SIGNING_KEY)], ttlSeconds: 900 });
+  const reply = (subject: string, answer: (caller: Actor, data: any) => { response: unknown } | { err: unknown }) =>
     nc.subscribe(subject, {
       queue: 'tasks-service',
       callback: (_error, message) => {
         const packet = message.json<{ id: string; data: any }>();
-        message.respond(JSON.stringify({ ...answer(packet.data), isDisposed: true, id: packet.id }));
+        const caller = verifier.verify(message.headers?.get(ACCESS_TOKEN_HEADER) ?? '');
+        const outcome = caller ? answer(caller, packet.data) : { err: { code: 'UNAUTHORIZED', message: 'Missing access token' } };
+        message.respond(JSON.stringify({ ...outcome, isDisposed: true, id: packet.id }));
       },
     });
   return [
-    reply(TasksContract.get.subject, (data) => {
-      const task = rules.get(data.actor, data.taskId);
+    reply(TasksContract.get.subject, (caller, data) => {
+      const task = rules.get(caller, data.taskId);
       return task ? { response: task } : { err: { code: 'NOT_FOUND', message: 'Task not found' } };
     }),
-    reply(TasksContract.collaborators.subject, (data) => {
-      const ids = rules.collaborators?.(data.actor);
+    reply(TasksContract.collaborators.subject, (caller) => {
+      const ids = rules.collaborators?.(caller);
       return ids ? { response: ids } : { err: { code: 'INTERNAL', message: 'Internal server error' } };
     }),
   ];

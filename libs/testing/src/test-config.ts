@@ -2,8 +2,8 @@
  * The test environment: the servers globalSetup resolved (TEST_*_URL) and fixed test
  * settings. The one place the test harness reads process.env.
  */
+/** Access tokens are signed with the development key pair (libs/config), the local default. */
 export const TEST_SECRETS = {
-  JWT_ACCESS_SECRET: 'test-access-secret-0123456789-0123456789',
   JWT_REFRESH_SECRET: 'test-refresh-secret-0123456789-012345678',
 };
 

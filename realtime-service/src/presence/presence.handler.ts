@@ -1,11 +1,12 @@
-import { Controller, UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ActorRequest, RealtimeContract, type PresenceResponseDto } from '#contracts';
-import { NatsRequestContextInterceptor, RpcErrorFilter, rpcValidationPipe } from '#nats';
+import { Controller, UseFilters, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { RealtimeContract, type Actor, type PresenceResponseDto } from '#contracts';
+import { Caller, CallerGuard, NatsRequestContextInterceptor, RpcErrorFilter, rpcValidationPipe } from '#nats';
 import { PresenceService } from './presence.service.js';
 
-/** NATS side of this hybrid app: RPC filter, pipe and interceptor here, not app-wide (HTTP has its own). */
+/** NATS side of this hybrid app: RPC guard, filter, pipe and interceptor here, not app-wide (HTTP has its own). */
 @Controller()
+@UseGuards(CallerGuard)
 @UseFilters(RpcErrorFilter)
 @UseInterceptors(NatsRequestContextInterceptor)
 @UsePipes(rpcValidationPipe())
@@ -13,7 +14,7 @@ export class PresenceHandler {
   constructor(private readonly presence: PresenceService) {}
 
   @MessagePattern(RealtimeContract.presence.subject)
-  list(@Payload() request: ActorRequest): Promise<PresenceResponseDto> {
-    return this.presence.visibleTo(request.actor);
+  list(@Caller() actor: Actor): Promise<PresenceResponseDto> {
+    return this.presence.visibleTo(actor);
   }
 }

@@ -71,7 +71,7 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
   /** Users sharing a task with the actor; if tasks-service cannot say, nobody but the actor. */
   private async collaborators(actor: Actor): Promise<ReadonlySet<string> | null> {
     try {
-      return new Set(await this.nats.request(TasksContract.collaborators, { actor }));
+      return new Set(await this.nats.request(TasksContract.collaborators, {}));
     } catch (error) {
       this.logger.warn(`tasks.collaborators failed (${error instanceof Error ? error.message : String(error)}); presence limited to the caller`);
       return null;

@@ -23,19 +23,23 @@ describe('socket handshake auth', () => {
   });
 
   it('admits a verified token and keeps the user on the socket', async () => {
-    const verify = jest.fn<TokenVerifier['verify']>().mockResolvedValue(user);
+    const verify = jest.fn<TokenVerifier['verify']>().mockReturnValue(user);
     const socket = socketWith({ token: 'good' });
     expect(await run({ verify }, socket)).toBeUndefined();
     expect(verify).toHaveBeenCalledWith('good');
     expect(socket.data.user).toBe(user);
+    expect(socket.data.accessToken).toBe('good');
   });
 
   it('refuses with "Unauthorized" when there is no token, a bad one, or verification throws', async () => {
     const never = jest.fn<TokenVerifier['verify']>();
     expect((await run({ verify: never }, socketWith({})))?.message).toBe(UNAUTHORIZED);
     expect(never).not.toHaveBeenCalled();
-    expect((await run({ verify: jest.fn<TokenVerifier['verify']>().mockResolvedValue(null) }, socketWith({ token: 'bad' })))?.message).toBe(UNAUTHORIZED);
-    expect((await run({ verify: jest.fn<TokenVerifier['verify']>().mockRejectedValue(new Error('boom')) }, socketWith({ token: 'x' })))?.message).toBe(UNAUTHORIZED);
+    expect((await run({ verify: jest.fn<TokenVerifier['verify']>().mockReturnValue(null) }, socketWith({ token: 'bad' })))?.message).toBe(UNAUTHORIZED);
+    const throwing = jest.fn<TokenVerifier['verify']>().mockImplementation(() => {
+      throw new Error('boom');
+    });
+    expect((await run({ verify: throwing }, socketWith({ token: 'x' })))?.message).toBe(UNAUTHORIZED);
   });
 
   it('times expiry from the token exp, bounded for setTimeout', () => {

@@ -5,6 +5,8 @@ import type { ClientToServerEvents, ServerToClientEvents } from '#contracts';
 /** What the handshake established about a socket. */
 export interface SocketData {
   user: VerifiedAccessToken;
+  /** Kept to ask tasks-service on the user's behalf (it verifies the token itself). */
+  accessToken: string;
 }
 
 type InterServerEvents = Record<string, never>;
@@ -15,7 +17,7 @@ export type TasksSocket = Socket<ClientToServerEvents, ServerToClientEvents, Int
 export const UNAUTHORIZED = 'Unauthorized';
 
 export interface TokenVerifier {
-  verify(token: string): Promise<VerifiedAccessToken | null>;
+  verify(token: string): VerifiedAccessToken | null;
 }
 
 /** The access token from `auth: { token }` (a `Bearer ` prefix tolerated), or undefined. */
@@ -29,20 +31,22 @@ export function handshakeToken(auth: unknown): string | undefined {
 
 /**
  * Namespace middleware: a socket connects only with a valid access token, verified exactly
- * as the gateway verifies it (HS256 pinned, issuer, audience, expiry).
+ * as the gateway verifies it (public keys by kid, ES256 pinned, issuer, audience, expiry).
  */
 export function socketAuthMiddleware(tokens: TokenVerifier) {
   return (socket: TasksSocket, next: (error?: Error) => void): void => {
     const token = handshakeToken(socket.handshake.auth);
     if (!token) return next(new Error(UNAUTHORIZED));
-    tokens.verify(token).then(
-      (user) => {
-        if (!user) return next(new Error(UNAUTHORIZED));
-        socket.data.user = user;
-        next();
-      },
-      () => next(new Error(UNAUTHORIZED)),
-    );
+    let user: VerifiedAccessToken | null;
+    try {
+      user = tokens.verify(token);
+    } catch {
+      user = null;
+    }
+    if (!user) return next(new Error(UNAUTHORIZED));
+    socket.data.user = user;
+    socket.data.accessToken = token;
+    next();
   };
 }
 

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { VerifiedAccessToken } from '#auth';
 import { ErrorCode, RpcError, TasksContract, type Ack } from '#contracts';
 import { NatsRpcClient } from '#nats';
 
@@ -13,9 +12,10 @@ export class TaskVisibility {
 
   constructor(private readonly nats: NatsRpcClient) {}
 
-  async check(user: VerifiedAccessToken, taskId: string): Promise<Ack> {
+  /** `accessToken` is the socket's own: tasks-service verifies it and answers for that user. */
+  async check(accessToken: string, taskId: string): Promise<Ack> {
     try {
-      await this.nats.request(TasksContract.get, { actor: { id: user.id, role: user.role, sessionId: user.sessionId }, taskId });
+      await this.nats.request(TasksContract.get, { taskId }, { accessToken });
       return { ok: true };
     } catch (error) {
       // Invisible and missing are the same answer, so ids cannot be probed.

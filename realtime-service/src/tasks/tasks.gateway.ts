@@ -9,7 +9,7 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
-import { AccessTokens } from '#auth';
+import { AccessTokenVerifier } from '#auth';
 import { REALTIME_NAMESPACE, REALTIME_PATH, type Ack, type NotificationDto, type TaskEvent } from '#contracts';
 import { RealtimeMetrics } from '../metrics/realtime-metrics.service.js';
 import { PresenceService } from '../presence/presence.service.js';
@@ -42,7 +42,7 @@ export class TasksGateway implements OnGatewayInit<TasksNamespace>, OnGatewayCon
   @WebSocketServer() private readonly server!: TasksNamespace;
 
   constructor(
-    private readonly tokens: AccessTokens,
+    private readonly tokens: AccessTokenVerifier,
     private readonly presence: PresenceService,
     private readonly visibility: TaskVisibility,
     private readonly metrics: RealtimeMetrics,
@@ -73,7 +73,7 @@ export class TasksGateway implements OnGatewayInit<TasksNamespace>, OnGatewayCon
   async subscribe(@ConnectedSocket() socket: TasksSocket, @MessageBody() payload: unknown): Promise<Ack> {
     const taskId = (payload as { taskId?: unknown } | null)?.taskId;
     if (!isUuid(taskId)) return { ok: false, error: INVALID_TASK_ID };
-    const result = await this.visibility.check(socket.data.user, taskId);
+    const result = await this.visibility.check(socket.data.accessToken, taskId);
     if (result.ok && socket.connected) await socket.join(taskRoom(taskId));
     return result;
   }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { RealtimeContract, TASK_EVENTS_STREAM, type Actor, type PresenceResponseDto, type TaskEvent } from '#contracts';
+import { ACCESS_TOKEN_HEADER } from '#nats';
 import {
   connected,
   ensureTaskEventsStream,
@@ -12,6 +13,7 @@ import {
   realtimeClient,
   startService,
   testEnv,
+  tokenFor,
   waitFor,
   type RealtimeClient,
   type RunningService,
@@ -66,7 +68,7 @@ export class RealtimeContext {
     return socket;
   }
 
-  user(role: 'admin' | 'member' = 'member', ttlSeconds?: number): Promise<TokenHolder> {
+  user(role: 'admin' | 'member' = 'member', ttlSeconds?: number): TokenHolder {
     return mintAccessToken({ role, ttlSeconds });
   }
 
@@ -75,9 +77,12 @@ export class RealtimeContext {
     return event;
   }
 
+  /** Asks as the gateway does: the caller travels as a verified access token, not in the payload. */
   async presence(actor: Actor): Promise<PresenceResponseDto> {
     const subject = RealtimeContract.presence.subject;
-    const reply = await this.nc.request(subject, JSON.stringify({ pattern: subject, data: { actor }, id: randomUUID() }), { timeout: 5000 });
+    const callerHeaders = headers();
+    callerHeaders.set(ACCESS_TOKEN_HEADER, tokenFor(actor));
+    const reply = await this.nc.request(subject, JSON.stringify({ pattern: subject, data: {}, id: randomUUID() }), { timeout: 5000, headers: callerHeaders });
     const packet = reply.json<{ response?: PresenceResponseDto; err?: unknown }>();
     if (packet.err) throw new Error(`presence failed: ${JSON.stringify(packet.err)}`);
     return packet.response!;

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ActorRequest, AssignRequest, CreateTaskRequest, ListTasksRequest, TaskRequest, TasksContract, UnassignRequest, UpdateTaskRequest } from '#contracts';
+import { AssignRequest, CreateTaskBody, ListTasksQuery, TaskRequest, TasksContract, UnassignRequest, UpdateTaskRequest, type Actor } from '#contracts';
+import { Caller } from '#nats';
 import { TasksService } from './tasks.service.js';
 
 @Controller()
@@ -8,42 +9,42 @@ export class TasksHandler {
   constructor(private readonly tasks: TasksService) {}
 
   @MessagePattern(TasksContract.create.subject)
-  create(@Payload() request: CreateTaskRequest) {
-    return this.tasks.create(request);
+  create(@Caller() actor: Actor, @Payload() request: CreateTaskBody) {
+    return this.tasks.create(actor, request);
   }
 
   @MessagePattern(TasksContract.get.subject)
-  get(@Payload() request: TaskRequest) {
-    return this.tasks.get(request);
+  get(@Caller() actor: Actor, @Payload() request: TaskRequest) {
+    return this.tasks.get(actor, request);
   }
 
   @MessagePattern(TasksContract.update.subject)
-  update(@Payload() request: UpdateTaskRequest) {
-    return this.tasks.update(request);
+  update(@Caller() actor: Actor, @Payload() request: UpdateTaskRequest) {
+    return this.tasks.update(actor, request);
   }
 
   @MessagePattern(TasksContract.delete.subject)
-  delete(@Payload() request: TaskRequest) {
-    return this.tasks.delete(request);
+  delete(@Caller() actor: Actor, @Payload() request: TaskRequest) {
+    return this.tasks.delete(actor, request);
   }
 
   @MessagePattern(TasksContract.assign.subject)
-  assign(@Payload() request: AssignRequest) {
-    return this.tasks.assign(request);
+  assign(@Caller() actor: Actor, @Payload() request: AssignRequest) {
+    return this.tasks.assign(actor, request);
   }
 
   @MessagePattern(TasksContract.unassign.subject)
-  unassign(@Payload() request: UnassignRequest) {
-    return this.tasks.unassign(request);
+  unassign(@Caller() actor: Actor, @Payload() request: UnassignRequest) {
+    return this.tasks.unassign(actor, request);
   }
 
   @MessagePattern(TasksContract.list.subject)
-  list(@Payload() request: ListTasksRequest) {
-    return this.tasks.list(request);
+  list(@Caller() actor: Actor, @Payload() request: ListTasksQuery) {
+    return this.tasks.list(actor, request);
   }
 
   @MessagePattern(TasksContract.collaborators.subject)
-  collaborators(@Payload() request: ActorRequest) {
-    return this.tasks.collaborators(request.actor);
+  collaborators(@Caller() actor: Actor) {
+    return this.tasks.collaborators(actor);
   }
 }

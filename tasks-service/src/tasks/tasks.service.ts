@@ -5,8 +5,8 @@ import { APP_ENV } from '#config';
 import type {
   Actor,
   AssignRequest,
-  CreateTaskRequest,
-  ListTasksRequest,
+  CreateTaskBody,
+  ListTasksQuery,
   Page,
   TaskChangeableField,
   TaskDto,
@@ -56,7 +56,7 @@ export class TasksService {
    * The hot path: id and timestamps are made here, so the task and its event go to
    * PostgreSQL in one statement (atomic on its own) instead of a four-round-trip transaction.
    */
-  async create(request: CreateTaskRequest): Promise<TaskDto> {
+  async create(actor: Actor, request: CreateTaskBody): Promise<TaskDto> {
     const now = new Date();
     const task: TaskDto = {
       id: randomUUID(),
@@ -65,25 +65,25 @@ export class TasksService {
       status: request.status ?? 'todo',
       priority: request.priority ?? 'medium',
       dueDate: normalizeDate(request.dueDate ?? null),
-      ownerId: request.actor.id,
+      ownerId: actor.id,
       assigneeIds: [],
       version: 1,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
-    await this.tasks.insertWithEvent(task, buildTaskEvent({ type: 'task.created', task, actorId: request.actor.id, requestId: currentRequestId() ?? null, now }));
+    await this.tasks.insertWithEvent(task, buildTaskEvent({ type: 'task.created', task, actorId: actor.id, requestId: currentRequestId() ?? null, now }));
     this.outbox.notify();
     await this.listCache.invalidate([task.ownerId]);
     return task;
   }
 
-  async get(request: TaskRequest): Promise<TaskDto> {
-    return toTaskDto(this.visible(await this.tasks.find(request.taskId), request.actor));
+  async get(actor: Actor, request: TaskRequest): Promise<TaskDto> {
+    return toTaskDto(this.visible(await this.tasks.find(request.taskId), actor));
   }
 
   /** Optimistic: applies only if `version` is still current, else CONFLICT with the task as it is. */
-  async update(request: UpdateTaskRequest): Promise<TaskDto> {
-    const { actor, taskId, version } = request;
+  async update(actor: Actor, request: UpdateTaskRequest): Promise<TaskDto> {
+    const { taskId, version } = request;
     if (version === undefined) throw versionRequired();
     const requested = requestedFields(request);
     const fields = Object.keys(requested) as TaskChangeableField[];
@@ -112,21 +112,21 @@ export class TasksService {
     });
   }
 
-  async delete(request: TaskRequest): Promise<null> {
+  async delete(actor: Actor, request: TaskRequest): Promise<null> {
     await this.write(async (db) => {
-      const current = this.visible(await this.tasks.find(request.taskId, db, true), request.actor);
-      if (!canManage(accessOf(request.actor, current.task, current.assigneeIds))) throw ownerOrAdminOnly('delete it');
+      const current = this.visible(await this.tasks.find(request.taskId, db, true), actor);
+      if (!canManage(accessOf(actor, current.task, current.assigneeIds))) throw ownerOrAdminOnly('delete it');
       const before = toTaskDto(current);
       await this.tasks.delete(db, before.id);
-      await this.recordEvent(db, 'task.deleted', before, request.actor);
+      await this.recordEvent(db, 'task.deleted', before, actor);
       return { task: before, affectedUsers: [before.ownerId, ...before.assigneeIds] };
     });
     return null;
   }
 
   /** Idempotent: assigning an assignee again answers the task unchanged. */
-  async assign(request: AssignRequest): Promise<TaskDto> {
-    const { actor, taskId, userId } = request;
+  async assign(actor: Actor, request: AssignRequest): Promise<TaskDto> {
+    const { taskId, userId } = request;
     // Checked before asking auth-service, so an invisible task never reveals anything.
     const seen = this.manageable(await this.tasks.find(taskId), actor, 'assign users');
     if (seen.assigneeIds.includes(userId)) return toTaskDto(seen);
@@ -143,8 +143,8 @@ export class TasksService {
   }
 
   /** Idempotent: unassigning someone who is not assigned answers the task unchanged. */
-  async unassign(request: UnassignRequest): Promise<TaskDto> {
-    const { actor, taskId, userId } = request;
+  async unassign(actor: Actor, request: UnassignRequest): Promise<TaskDto> {
+    const { taskId, userId } = request;
     return this.write(async (db) => {
       const current = this.manageable(await this.tasks.find(taskId, db, true), actor, 'unassign users');
       if (!(await this.tasks.removeAssignee(db, taskId, userId))) return unchanged(toTaskDto(current));
@@ -160,15 +160,15 @@ export class TasksService {
     return this.tasks.collaboratorsOf(actor.id);
   }
 
-  async list(request: ListTasksRequest): Promise<Page<TaskDto>> {
-    const query = normalizeListQuery(request, request.actor);
+  async list(actor: Actor, request: ListTasksQuery): Promise<Page<TaskDto>> {
+    const query = normalizeListQuery(request, actor);
     // Decoded before the cache is asked: a bad cursor is refused even when a page is cached.
     const after = query.cursor ? this.cursors.decode(query.cursor, query.sort, query.order) : undefined;
-    const key = await this.listCache.keyFor(request.actor, query);
+    const key = await this.listCache.keyFor(actor, query);
     const cached = key ? await this.listCache.get(key) : null;
     if (cached) return cached;
 
-    const rows = await this.tasks.list(query, request.actor, after, query.limit + 1);
+    const rows = await this.tasks.list(query, actor, after, query.limit + 1);
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
     const page: Page<TaskDto> = {

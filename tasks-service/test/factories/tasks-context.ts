@@ -5,7 +5,7 @@ import pg from 'pg';
 import { loadEnv } from '#config';
 import { AuthContract, type Actor } from '#contracts';
 import { createNatsServer, NatsRpcClient } from '#nats';
-import { testEnv } from '#testing';
+import { testEnv, tokenFor } from '#testing';
 import { AppModule } from '../../src/app.module.js';
 import { tasksEnvSchema, type TasksEnv } from '../../src/config/tasks.env.js';
 
@@ -23,6 +23,9 @@ export async function startTasksApp(overrides: Record<string, string> = {}): Pro
 
 export const member = (id: string = randomUUID()): Actor => ({ id, role: 'member' });
 export const admin = (id: string = randomUUID()): Actor => ({ id, role: 'admin' });
+
+/** Request options that make a NATS request on `actor`'s behalf, as the gateway does. */
+export const as = (actor: Actor) => ({ accessToken: tokenFor(actor) });
 
 /** A NATS client that speaks the contracts, as the gateway does. */
 export async function natsClient(): Promise<NatsRpcClient> {
