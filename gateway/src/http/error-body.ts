@@ -81,6 +81,9 @@ export function conflictCurrent(exception: RpcError): unknown {
   return (details as { current: unknown }).current;
 }
 
+/** What a shed or unavailable request tells the client to wait before retrying. */
+export const RETRY_AFTER_SECONDS = 1;
+
 /** Maps anything thrown while serving a request to the client-facing error; pure, so it is unit-tested. */
 export function mapError(exception: unknown, requestId: string): MappedError {
   const headers: Record<string, string> = {};
@@ -92,6 +95,8 @@ export function mapError(exception: unknown, requestId: string): MappedError {
 
   if (exception instanceof RpcError) {
     if (exception.code === ErrorCode.INTERNAL) return make(500, INTERNAL_MESSAGE);
+    // Shed load and a missing service: the client may retry, soon.
+    if (exception.code === ErrorCode.OVERLOADED || exception.code === ErrorCode.SERVICE_UNAVAILABLE) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
     const mapped = make(exception.status, exception.messages);
     const current = conflictCurrent(exception);
     if (current !== undefined) mapped.body.current = current;

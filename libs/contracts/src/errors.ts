@@ -7,6 +7,8 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** More work than the service can start before the caller's deadline: shed at once. */
+  OVERLOADED: 'OVERLOADED',
   TIMEOUT: 'TIMEOUT',
   INTERNAL: 'INTERNAL',
 } as const;
@@ -20,6 +22,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
+  OVERLOADED: 503,
   TIMEOUT: 504,
   INTERNAL: 500,
 };

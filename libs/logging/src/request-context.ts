@@ -5,6 +5,8 @@ export interface RequestContext {
   requestId: string;
   /** The caller's access token, forwarded with every NATS request made on their behalf. */
   accessToken?: string;
+  /** Epoch ms after which nobody waits for the answer any more (the gateway's deadline). */
+  deadline?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -28,4 +30,14 @@ export function currentRequestId(): string | undefined {
 
 export function currentAccessToken(): string | undefined {
   return storage.getStore()?.accessToken;
+}
+
+export function currentDeadline(): number | undefined {
+  return storage.getStore()?.deadline;
+}
+
+/** Milliseconds left before the request's deadline (Infinity outside a request with one). */
+export function remainingBudgetMs(now = Date.now()): number {
+  const deadline = currentDeadline();
+  return deadline === undefined ? Number.POSITIVE_INFINITY : deadline - now;
 }

@@ -7,3 +7,4 @@ export * from './validation.js';
 export * from './bootstrap.js';
 export * from './rpc-providers.js';
 export * from './caller.js';
+export * from './deadline.js';

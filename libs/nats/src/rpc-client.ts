@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, errors, headers, type NatsConnection } from '@nats-io/transport-node';
 import { ErrorCode, isRpcErrorBody, RpcError, type RequestContract, type RequestOf, type ResponseOf } from '#contracts';
-import { currentAccessToken, currentRequestId, REQUEST_ID_HEADER } from '#logging';
+import { currentAccessToken, currentDeadline, currentRequestId, REQUEST_ID_HEADER } from '#logging';
 import { ACCESS_TOKEN_HEADER } from './caller.js';
+import { DEADLINE_HEADER } from './deadline.js';
 
 export interface NatsClientOptions {
   servers: string[];
@@ -85,7 +86,12 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
     const connection = this.connection;
     // Before the first connection there is nobody to ask: fail at once rather than hang.
     if (!connection || connection.isClosed()) throw new RpcError(ErrorCode.SERVICE_UNAVAILABLE, 'Service unavailable');
+    // One deadline for the whole request: a hop made while serving it inherits what is left.
+    const deadline = Math.min(Date.now() + timeoutMs, currentDeadline() ?? Number.POSITIVE_INFINITY);
+    const budgetMs = deadline - Date.now();
+    if (budgetMs <= 0) throw new RpcError(ErrorCode.TIMEOUT, 'Upstream service timed out');
     const requestHeaders = headers();
+    requestHeaders.set(DEADLINE_HEADER, String(deadline));
     const requestId = currentRequestId();
     if (requestId) requestHeaders.set(REQUEST_ID_HEADER, requestId);
     if (accessToken) requestHeaders.set(ACCESS_TOKEN_HEADER, accessToken);
@@ -93,7 +99,7 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
 
     let reply: ReplyPacket;
     try {
-      const message = await connection.request(contract.subject, packet, { timeout: timeoutMs, headers: requestHeaders });
+      const message = await connection.request(contract.subject, packet, { timeout: budgetMs, headers: requestHeaders });
       reply = message.json<ReplyPacket>();
     } catch (error) {
       throw this.transportError(contract.subject, error);
