@@ -1,4 +1,5 @@
 export * from './env.js';
 export * from './schemas.js';
+export * from './nats-credentials.js';
 export * from './connections.js';
 export * from './config.module.js';
