@@ -5,3 +5,4 @@ export * from './api.js';
 export * from './tasks.js';
 export * from './realtime.js';
 export * from './events.js';
+export * from './nats.js';
