@@ -28,7 +28,7 @@ import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { HOST, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen } from './lib.mjs';
+import { HOST, benchNatsOptions, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen, privateNatsArgs } from './lib.mjs';
 import { AuthContract } from '#contracts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -153,7 +153,7 @@ async function stopAll() {
 
 
 
-/** A private nats-server with JetStream (store in a temp dir), or the shared one. */
+/** A private nats-server with the shipped configuration and JetStream (store in a temp dir), or the shared, unauthenticated one. */
 async function startNats() {
   const binary = process.env.BENCH_NATS_SERVER ?? findOnPath('nats-server');
   if (settings.nats === 'shared' || (settings.nats === 'auto' && !binary)) {
@@ -163,7 +163,7 @@ async function startNats() {
   if (!binary) throw new Error('BENCH_NATS=private but no nats-server binary found (set BENCH_NATS_SERVER)');
   const port = await freePort();
   tempDir = await mkdtemp(join(os.tmpdir(), 'taskflow-bench-'));
-  const nats = new Proc('nats-server', binary, ['-a', HOST, '-p', String(port), '-js', '-sd', tempDir], { env: { PATH: process.env.PATH ?? '' }, infra: true });
+  const nats = new Proc('nats-server', binary, privateNatsArgs(port, tempDir).args, { env: { PATH: process.env.PATH ?? '', ...privateNatsArgs(port, tempDir).env }, infra: true });
   await Promise.race([poll('nats-server', async () => (await portOpen(port)) || 'not listening', STARTUP_TIMEOUT_MS), crashWatch()]);
   return { url: `nats://${HOST}:${port}`, shared: false };
 }
@@ -206,7 +206,7 @@ async function backendServices() {
 
 /** On a shared NATS, replicas of a service share one queue group: a foreign one would answer part of our requests. */
 async function assertNoForeignServices(natsUrl, backends) {
-  const nc = await connect({ servers: natsUrl, name: 'taskflow-bench-probe' });
+  const nc = await connect(benchNatsOptions(natsUrl, 'taskflow-bench-probe'));
   const answering = [];
   try {
     for (const { name, pingSubject } of backends) {
@@ -313,7 +313,7 @@ async function main() {
 
   await ensureDatabase(PG_URL, DATABASE);
   natsInUse = await startNats();
-  console.log(`[bench] NATS: ${natsInUse.url}${natsInUse.shared ? ' (shared)' : ' (private, JetStream in a temp dir)'}`);
+  console.log(`[bench] NATS: ${natsInUse.url}${natsInUse.shared ? ' (shared)' : ' (private, deploy/nats/nats-server.conf, JetStream in a temp dir)'}`);
   if (natsInUse.shared) await assertNoForeignServices(natsInUse.url, backends);
   const mongoUri = backends.some((b) => NEEDS_MONGO.has(b.name)) ? await startMongo() : undefined;
   if (mongoUri) console.log(`[bench] MongoDB: ${mongoUri}`);

@@ -3,9 +3,26 @@ import { once } from 'node:events';
 import { accessSync, constants } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { nkeyAuthenticator } from '@nats-io/transport-node';
 import pg from 'pg';
+import { DEV_NATS_SEEDS, natsInboxPrefix } from '#config';
+import { NATS_CONFIG, natsDevEnv } from '../scripts/lib/local-nats.mjs';
 
 export const HOST = '127.0.0.1';
+
+/**
+ * A private bench nats-server runs the shipped configuration (deploy/nats/nats-server.conf)
+ * with the development public keys, as `npm start` and the tests do: the numbers include
+ * nkey authentication and permission checks. The services use their development seeds.
+ */
+export function privateNatsArgs(port, storeDir) {
+  return { args: ['-c', NATS_CONFIG, '-a', HOST, '-p', String(port), '-sd', storeDir], env: natsDevEnv() };
+}
+
+/** Probes (pings) connect as the gateway's development role: pings are gateway requests. */
+export function benchNatsOptions(servers, name) {
+  return { servers, name, authenticator: nkeyAuthenticator(new TextEncoder().encode(DEV_NATS_SEEDS.gateway)), inboxPrefix: natsInboxPrefix('gateway') };
+}
 
 export function intSetting(name, raw, fallback, min, max) {
   if (raw === undefined || raw === '') return fallback;

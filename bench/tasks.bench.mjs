@@ -45,7 +45,7 @@ import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { HOST, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen } from './lib.mjs';
+import { HOST, benchNatsOptions, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen, privateNatsArgs } from './lib.mjs';
 import { DEVELOPMENT_SIGNING_KEY, publicHalf } from '#config';
 import { AuthContract, TasksContract } from '#contracts';
 
@@ -186,7 +186,7 @@ async function sql(text, params = []) {
   }
 }
 
-/** A private nats-server with JetStream (store in a temp dir), or the shared one. */
+/** A private nats-server with the shipped configuration and JetStream (store in a temp dir), or the shared, unauthenticated one. */
 async function startNats() {
   const binary = process.env.BENCH_NATS_SERVER ?? findOnPath('nats-server');
   if (settings.nats === 'shared' || (settings.nats === 'auto' && !binary)) {
@@ -196,14 +196,14 @@ async function startNats() {
   if (!binary) throw new Error('BENCH_NATS=private but no nats-server binary found (set BENCH_NATS_SERVER)');
   const port = await freePort();
   tempDir = await mkdtemp(join(os.tmpdir(), 'taskflow-bench-tasks-'));
-  new Proc('nats-server', binary, ['-a', HOST, '-p', String(port), '-js', '-sd', tempDir], { env: { PATH: process.env.PATH ?? '' }, infra: true });
+  new Proc('nats-server', binary, privateNatsArgs(port, tempDir).args, { env: { PATH: process.env.PATH ?? '', ...privateNatsArgs(port, tempDir).env }, infra: true });
   await guard(poll('nats-server', async () => (await portOpen(port)) || 'not listening', STARTUP_TIMEOUT_MS));
   return { url: `nats://${HOST}:${port}`, shared: false };
 }
 
 /** On a shared NATS, replicas of a service share one queue group: a foreign one would answer part of our requests. */
 async function assertNoForeignServices(natsUrl) {
-  const nc = await connect({ servers: natsUrl, name: 'taskflow-bench-probe' });
+  const nc = await connect(benchNatsOptions(natsUrl, 'taskflow-bench-probe'));
   const answering = [];
   try {
     for (const [name, subject] of Object.entries(PING)) {
@@ -224,7 +224,7 @@ async function assertNoForeignServices(natsUrl) {
 
 /** As libs/testing's stack: a NATS-only service is up when it answers its ping. */
 async function waitForPing(natsUrl, name) {
-  const nc = await connect({ servers: natsUrl, name: 'taskflow-bench-ping' });
+  const nc = await connect(benchNatsOptions(natsUrl, 'taskflow-bench-ping'));
   try {
     const subject = PING[name];
     await guard(poll(`${name} ping`, async () => !!(await nc.request(subject, JSON.stringify({ pattern: subject, data: {}, id: 'bench-ping' }), { timeout: 500 })), STARTUP_TIMEOUT_MS));
@@ -347,7 +347,7 @@ async function main() {
 
   await ensureDatabase(PG_URL, DATABASE);
   natsInUse = await startNats();
-  console.log(`[bench] NATS: ${natsInUse.url}${natsInUse.shared ? ' (shared)' : ' (private, JetStream in a temp dir)'}`);
+  console.log(`[bench] NATS: ${natsInUse.url}${natsInUse.shared ? ' (shared)' : ' (private, deploy/nats/nats-server.conf, JetStream in a temp dir)'}`);
   if (natsInUse.shared) await assertNoForeignServices(natsInUse.url);
 
   const port = await freePort();

@@ -2,12 +2,16 @@
 // Starts every built service as its own process (as production runs them), with one shared
 // environment: `.env` if present, else the services' local defaults. Ctrl-C / SIGTERM stops
 // them all gracefully; if one dies, the rest are stopped and the exit code says so.
+// Unless NATS_URL is set, it runs its own nats-server with the shipped configuration
+// (deploy/nats/nats-server.conf, development keys) on a free port, so local development goes
+// through the same NATS credentials and permissions as production.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { findNatsServer, startLocalNats, warnUnauthenticatedNats } from './lib/local-nats.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVICES = ['auth-service', 'tasks-service', 'events-service', 'realtime-service', 'gateway'];
@@ -63,6 +67,27 @@ function portOpen(port, host = '127.0.0.1') {
 const children = new Map();
 /** The fallback jongodb, stopped after the services (events-service drains into it first). */
 let localMongo;
+/** Our own nats-server, likewise stopped after the services. */
+let localNats;
+
+/**
+ * NATS_URL set: the operator's NATS (and credentials, e.g. NATS_NKEY_SEED in .env) as given.
+ * Else our own nats-server with the shipped configuration; the services, having no
+ * credentials set, use their development seeds, whose public keys it trusts.
+ */
+async function ensureLocalNats() {
+  if (process.env.NATS_URL) return;
+  if (process.env.NODE_ENV === 'production') return;
+  const binary = findNatsServer(process.env.NATS_SERVER_BIN);
+  if (!binary) {
+    process.env.NATS_URL = 'nats://127.0.0.1:4222';
+    warnUnauthenticatedNats('start', process.env.NATS_URL);
+    return;
+  }
+  localNats = await startLocalNats({ binary });
+  process.env.NATS_URL = localNats.url;
+  console.log(`[start] nats-server with deploy/nats/nats-server.conf on ${localNats.url} (development keys: deploy/nats/dev.env)`);
+}
 
 /**
  * No MONGODB_URI and nothing on 27017 (machines without MongoDB): fall back to the in-memory
@@ -101,6 +126,7 @@ async function ensureLocalMongo() {
 
 await ensureLocalDatabase();
 await ensureLocalMongo();
+await ensureLocalNats();
 
 let stopping = false;
 let exitCode = 0;
@@ -120,7 +146,7 @@ for (const name of SERVICES) {
     }
     if (children.size === 0) {
       localMongo?.kill('SIGTERM');
-      process.exit(exitCode);
+      void Promise.resolve(localNats?.stop()).finally(() => process.exit(exitCode));
     }
   });
 }

@@ -3,7 +3,7 @@ import { AccessTokenModule } from '#auth';
 import { ConfigModule } from '#config';
 import { connectionCheck, HealthModule, sqlCheck } from '#health';
 import { OutboxModule } from '#outbox';
-import { RPC_SERVICE_PROVIDERS, type TrackedNatsServer } from '#nats';
+import { natsConnectionOptions, RPC_SERVICE_PROVIDERS, type TrackedNatsServer } from '#nats';
 import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import type { AuthEnv } from './config/auth.env.js';
@@ -22,8 +22,7 @@ export class AppModule {
         DatabaseModule,
         OutboxModule.forRoot({
           useFactory: () => ({
-            servers: env.NATS_URL,
-            name: `${SERVICE_NAME}-outbox`,
+            connection: natsConnectionOptions(env, SERVICE_NAME, `${SERVICE_NAME}-outbox`),
             table: AUTH_OUTBOX_TABLE,
             stream: AUTH_EVENTS_STREAM_CONFIG,
             pollMs: 1000,

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { AUTH_EVENTS_STREAM, AuthContract, type AuthEvent, type AuthSession } from '#contracts';
-import { natsRequest, readStreamEvents, startService, testEnv, TEST_ADMIN, tokenFor, uniqueEmail, waitFor, type RunningService } from '#testing';
+import { connectAs, natsRequest, readStreamEvents, startService, testEnv, TEST_ADMIN, tokenFor, uniqueEmail, waitFor, type RunningService } from '#testing';
 
 let service: RunningService;
 let nc: NatsConnection;
 
 beforeAll(async () => {
   service = await startService('auth-service', testEnv());
-  nc = await connect({ servers: testEnv().NATS_URL });
+  // Sends requests (as the gateway would) and reads the stream with an ephemeral consumer: the harness's admin.
+  nc = await connectAs('test-admin');
 });
 afterAll(async () => {
   await nc?.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { AuthContract, type AuthSession } from '#contracts';
-import { forgedTokens, natsRequest, startService, testEnv, tokenFor, uniqueEmail, type RunningService } from '#testing';
+import { connectAs, forgedTokens, natsRequest, startService, testEnv, tokenFor, uniqueEmail, type RunningService } from '#testing';
 
 let service: RunningService;
 let nc: NatsConnection;
@@ -9,7 +9,7 @@ let member: AuthSession['user'];
 
 beforeAll(async () => {
   service = await startService('auth-service', testEnv());
-  nc = await connect({ servers: testEnv().NATS_URL });
+  nc = await connectAs('gateway');
   const registered = await natsRequest<AuthSession>(nc, AuthContract.register.subject, { email: uniqueEmail('caller'), password: 'correct horse battery', name: 'Cal' });
   member = registered.response!.user;
 });

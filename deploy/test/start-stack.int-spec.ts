@@ -18,8 +18,11 @@ describe('the local stack (scripts/start-stack.mjs)', () => {
     const port = await freePort();
     const realtimePort = await freePort();
     const mongo = process.env.TEST_MONGODB_URI;
+    // No NATS_URL: the script runs its own nats-server with the shipped configuration, and the
+    // services get in with their development credentials only.
+    const { NATS_URL: _harnessNats, ...harness } = testEnv();
     const env = {
-      ...testEnv(),
+      ...harness,
       ...(mongo ? { MONGODB_URI: mongo.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)\/?[^?]*/, '$1/taskflow_test') } : {}),
       PORT: String(port),
       REALTIME_PORT: String(realtimePort),
@@ -36,6 +39,7 @@ describe('the local stack (scripts/start-stack.mjs)', () => {
     const api = new Api(`http://127.0.0.1:${port}`);
     await waitFor(async () => (await api.get('/health/ready')).status === 200, 60000, 'gateway /health/ready');
     expect((await fetch(`http://127.0.0.1:${realtimePort}/health/ready`)).status).toBe(200);
+    expect(output.join('')).toMatch(/\[start\] nats-server with deploy\/nats\/nats-server\.conf on nats:\/\/127\.0\.0\.1:\d+/);
     const user = await registerUser(api);
 
     const inFlight = api.post('/api/auth/login', { email: user.email, password: user.password });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import mongoose, { type Connection } from 'mongoose';
 import {
   EventsContract,
@@ -11,7 +11,7 @@ import {
   type NotificationDto,
   type Page,
 } from '#contracts';
-import { ensureEventStreams, forgedTokens, freePort, natsRequest, startService, testEnv, tokenFor, waitFor, type RunningService } from '#testing';
+import { connectAs, ensureEventStreams, forgedTokens, freePort, natsRequest, startService, testEnv, tokenFor, waitFor, type RunningService } from '#testing';
 import { authEvent, newId, publishAuthEvent, publishRaw, publishTaskEvent, taskEvent } from './factories/events.js';
 
 const RETENTION_DAYS = 30;
@@ -52,12 +52,12 @@ async function errorOf(subject: string, data: unknown, caller?: Actor | string) 
 }
 
 beforeAll(async () => {
-  const natsUrl = testEnv().NATS_URL!;
   const sharedUri = process.env.TEST_MONGODB_URI;
   if (!sharedUri) throw new Error('TEST_MONGODB_URI is not set (run through jest: globalSetup resolves it)');
   // A database of its own: this suite sets its own retention (TTL index), which other suites' events-service must not meet.
   const mongoUri = sharedUri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)\/?[^?]*/, '$1/taskflow_test_events_suite');
-  nc = await connect({ servers: natsUrl });
+  // Plays tasks- and auth-service (publishes events), the gateway and a listener: the harness's admin.
+  nc = await connectAs('test-admin');
   await ensureEventStreams(nc);
   db = await mongoose.createConnection(mongoUri, { autoCreate: false, autoIndex: false }).asPromise();
   env = {

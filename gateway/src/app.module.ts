@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AccessTokenModule } from '#auth';
 import { ConfigModule } from '#config';
-import { NatsClientModule } from '#nats';
+import { natsConnectionOptions, NatsClientModule } from '#nats';
 import { AccessTokenGuard } from './auth/access-token.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { RolesGuard } from './auth/roles.guard.js';
@@ -27,7 +27,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
-        NatsClientModule.forRoot({ servers: env.NATS_URL, name: 'gateway', requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS }),
+        NatsClientModule.forRoot({ connection: natsConnectionOptions(env, 'gateway'), requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS }),
         AccessTokenModule.forRoot({ publicKeys: env.JWT_PUBLIC_KEYS, ttlSeconds: env.JWT_ACCESS_TTL }),
         RedisModule,
         RateLimitModule,

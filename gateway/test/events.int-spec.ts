@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect } from '@nats-io/transport-node';
 import { AUTH_EVENTS_STREAM, TASK_EVENTS_STREAM, type EventLogDto, type NotificationDto, type TaskDto } from '#contracts';
-import { Api, TEST_ADMIN, assignTask, createTask, registerUser, startStack, waitFor, waitForConsumerDrained, type Stack, type TestUser } from '#testing';
+import { Api, TEST_ADMIN, assignTask, connectAs, createTask, registerUser, startStack, waitFor, waitForConsumerDrained, type Stack, type TestUser } from '#testing';
 
 let stack: Stack;
 let api: Api;
@@ -12,7 +11,7 @@ beforeAll(async () => {
   stack = await startStack({}, ['auth-service', 'tasks-service', 'events-service']);
   api = new Api(stack.baseUrl);
   // Events earlier suites left in the streams are logged first, so waits below time only this suite's.
-  const nc = await connect({ servers: stack.env.NATS_URL! });
+  const nc = await connectAs('test-admin', { servers: stack.env.NATS_URL! });
   try {
     for (const stream of [TASK_EVENTS_STREAM, AUTH_EVENTS_STREAM]) await waitForConsumerDrained(nc, stream, 'events-service');
   } finally {

@@ -5,12 +5,19 @@
 // MongoDB has one more fallback: with neither a local server nor Docker, the MongoDB-compatible
 // in-memory server jongodb is started (its child is stopped by global-teardown.mjs, and dies
 // with Jest in any case).
+// NATS is different: tests run their OWN nats-server with the shipped configuration
+// (deploy/nats/nats-server.conf, development public keys) on a free port, plus a `test-admin`
+// user with full rights whose key pair is made fresh for this run (it exists nowhere else).
+// Only on a machine without the nats-server binary does TEST_NATS_URL / :4222 / a container
+// serve, unauthenticated, with a loud warning.
+import { createUser } from '@nats-io/nkeys';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { findNatsServer, startLocalNats, warnUnauthenticatedNats } from '../../scripts/lib/local-nats.mjs';
 
 const TEST_DATABASE = 'taskflow_test';
 
@@ -130,5 +137,22 @@ export default async function globalSetup() {
   await ensureDatabase(process.env.TEST_DATABASE_URL);
   process.env.TEST_REDIS_URL ??= (await portOpen(6379)) ? 'redis://127.0.0.1:6379' : `redis://${await startContainer('redis:7-alpine', 6379)}`;
   process.env.TEST_MONGODB_URI = await resolveMongo();
+  await resolveNats();
+}
+
+async function resolveNats() {
+  const binary = findNatsServer(process.env.NATS_SERVER_BIN);
+  if (binary) {
+    const admin = createUser();
+    const nats = await startLocalNats({ binary, extraUsers: [{ nkey: admin.getPublicKey() }] });
+    globalThis.__TASKFLOW_NATS__ = nats;
+    process.once('exit', () => nats.child.kill('SIGTERM'));
+    process.env.TEST_NATS_URL = nats.url;
+    process.env.TEST_NATS_AUTH = 'nkey';
+    process.env.TEST_NATS_ADMIN_SEED = new TextDecoder().decode(admin.getSeed());
+    return;
+  }
   process.env.TEST_NATS_URL ??= (await portOpen(4222)) ? 'nats://127.0.0.1:4222' : `nats://${await startContainer('nats:2.10-alpine', 4222, ['-js'])}`;
+  process.env.TEST_NATS_AUTH = 'none';
+  warnUnauthenticatedNats('tests', process.env.TEST_NATS_URL);
 }

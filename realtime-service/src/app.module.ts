@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AccessTokenModule } from '#auth';
 import { ConfigModule } from '#config';
-import { NatsClientModule } from '#nats';
+import { natsConnectionOptions, NatsClientModule } from '#nats';
 import { SERVICE_NAME, type RealtimeEnv } from './config/realtime.env.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -18,7 +18,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(env),
         // Requests (tasks.get, tasks.collaborators) and the JetStream / core subscriptions share this connection.
-        NatsClientModule.forRoot({ servers: env.NATS_URL, name: SERVICE_NAME, requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS }),
+        NatsClientModule.forRoot({ connection: natsConnectionOptions(env, SERVICE_NAME), requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS }),
         AccessTokenModule.forRoot({ publicKeys: env.JWT_PUBLIC_KEYS, ttlSeconds: env.JWT_ACCESS_TTL }),
         RedisModule,
         MetricsModule,

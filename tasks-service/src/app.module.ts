@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AccessTokenModule } from '#auth';
 import { ConfigModule } from '#config';
 import { connectionCheck, HealthModule, sqlCheck } from '#health';
-import { NatsClientModule, RPC_SERVICE_PROVIDERS, type TrackedNatsServer } from '#nats';
+import { natsConnectionOptions, NatsClientModule, RPC_SERVICE_PROVIDERS, type TrackedNatsServer } from '#nats';
 import { OutboxModule } from '#outbox';
 import { DataSource } from 'typeorm';
 import { CacheModule } from './cache/cache.module.js';
@@ -20,15 +20,14 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(env),
         // Requests to other services (auth-service's users.find before an assignment).
-        NatsClientModule.forRoot({ servers: env.NATS_URL, name: SERVICE_NAME, requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS }),
+        NatsClientModule.forRoot({ connection: natsConnectionOptions(env, SERVICE_NAME), requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS }),
         // Verifies the caller's token on every request (CallerGuard).
         AccessTokenModule.forRoot({ publicKeys: env.JWT_PUBLIC_KEYS, ttlSeconds: env.JWT_ACCESS_TTL }),
         DatabaseModule,
         CacheModule,
         OutboxModule.forRoot({
           useFactory: () => ({
-            servers: env.NATS_URL,
-            name: `${SERVICE_NAME}-outbox`,
+            connection: natsConnectionOptions(env, SERVICE_NAME, `${SERVICE_NAME}-outbox`),
             table: TASKS_OUTBOX_TABLE,
             stream: TASK_EVENTS_STREAM_CONFIG,
             pollMs: env.OUTBOX_POLL_MS,

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
 import { TASK_EVENTS_STREAM, type TaskEvent } from '#contracts';
 import { typeOrmOptions } from '#postgres';
-import { freePort, testEnv, waitFor } from '#testing';
+import { natsConnectionOptions } from '#nats';
+import { connectAs, freePort, testEnv, waitFor } from '#testing';
 import { OutboxEntity } from '../src/outbox/outbox.entity.js';
 import { OutboxRelay, OutboxSignal } from '#outbox';
 import { TASK_EVENTS_STREAM_CONFIG, TASKS_OUTBOX_TABLE } from '../src/outbox/task-events.outbox.js';
@@ -19,13 +20,19 @@ let dataSource: DataSource;
 
 beforeAll(async () => {
   databaseUrl = await isolatedDatabaseUrl('tasks_outbox');
-  nc = await connect({ servers: testEnv().NATS_URL });
+  // Reads stored messages (STREAM.MSG.GET), which no service role may: the harness's admin.
+  nc = await connectAs('test-admin');
   jsm = await jetstreamManager(nc);
 });
 afterAll(async () => {
   await dataSource?.destroy();
   await nc?.close();
 });
+
+/** The relay connects as tasks-service does: its credentials, its permissions. */
+function relayConnection(url: string, name: string) {
+  return natsConnectionOptions({ NATS_URL: [url] }, 'tasks-service', name);
+}
 
 async function lastSequence(): Promise<number> {
   try {
@@ -82,7 +89,7 @@ describe('outbox relay', () => {
     expect(await unpublished(eventIds)).toBe(132);
 
     // A relay that cannot reach NATS publishes nothing, loses nothing, and stops promptly.
-    const deadRelay = new OutboxRelay(dataSource, new OutboxSignal(), { servers: [`nats://127.0.0.1:${await freePort()}`], name: 'outbox-test-dead', pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG });
+    const deadRelay = new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(`nats://127.0.0.1:${await freePort()}`, 'outbox-test-dead'), pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG });
     deadRelay.start();
     await new Promise((resolve) => setTimeout(resolve, 300)); // a few connection attempts; nothing to wait for
     const stopping = Date.now();
@@ -91,7 +98,7 @@ describe('outbox relay', () => {
     expect(await unpublished(eventIds)).toBe(132);
 
     // NATS reachable again: two relays at once.
-    const relays = [1, 2].map((n) => new OutboxRelay(dataSource, new OutboxSignal(), { servers: [testEnv().NATS_URL!], name: `outbox-test-${n}`, pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG }));
+    const relays = [1, 2].map((n) => new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(testEnv().NATS_URL!, `outbox-test-${n}`), pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG }));
     relays.forEach((relay) => relay.start());
     try {
       await waitFor(async () => (await unpublished(eventIds)) === 0, 20000, 'outbox drained');
@@ -131,7 +138,7 @@ describe('outbox relay', () => {
     const startSeq = await lastSequence();
     // As if the relay had crashed after publishing but before marking the row.
     await dataSource.query('UPDATE outbox SET published_at = NULL WHERE event_id = $1', [row!.event_id]);
-    const relay = new OutboxRelay(dataSource, new OutboxSignal(), { servers: [testEnv().NATS_URL!], name: 'outbox-test-replay', pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG });
+    const relay = new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(testEnv().NATS_URL!, 'outbox-test-replay'), pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG });
     relay.start();
     try {
       await waitFor(async () => (await unpublished([row!.event_id])) === 0, 10000, 'row re-published');

@@ -9,6 +9,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { APP_ENV } from '#config';
+import { natsConnectionOptions } from '#nats';
 import { NOTIFICATION_CREATED_SUBJECT, type NotificationCreatedMessage } from '#contracts';
 import { REQUEST_ID_HEADER, runWithRequestContext, sanitizeRequestId } from '#logging';
 import type { EventsEnv } from '../config/events.env.js';
@@ -123,7 +124,7 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
     let failures = 0;
     while (!this.stopping) {
       try {
-        const connection = await connect({ servers: this.env.NATS_URL, name: `${SERVICE_NAME}-consumer`, maxReconnectAttempts: -1 });
+        const connection = await connect(natsConnectionOptions(this.env, SERVICE_NAME, `${SERVICE_NAME}-consumer`));
         this.connection = connection;
         return this.stopping ? undefined : connection;
       } catch (error) {

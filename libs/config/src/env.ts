@@ -25,6 +25,23 @@ const ONE_OF = [
   ['REDIS_URL', 'REDIS_HOST'],
 ] as const;
 
+/**
+ * NATS credentials come in one of three forms, so no single variable is "required": in
+ * production at least one form must be complete (a service must never reach NATS
+ * anonymously), and a half-given form is an error everywhere.
+ */
+function natsCredentialProblems(shape: z.ZodRawShape, values: Record<string, string>, ctx: EnvContext): string[] {
+  if (!('NATS_NKEY_SEED' in shape)) return [];
+  const problems: string[] = [];
+  if (values.NATS_USER && !values.NATS_PASSWORD) problems.push('NATS_PASSWORD is required with NATS_USER');
+  if (values.NATS_PASSWORD && !values.NATS_USER) problems.push('NATS_USER is required with NATS_PASSWORD');
+  if (!!values.NATS_TLS_CERT_FILE !== !!values.NATS_TLS_KEY_FILE) problems.push('NATS_TLS_CERT_FILE and NATS_TLS_KEY_FILE go together (client certificate and its key)');
+  if (ctx.production && !values.NATS_NKEY_SEED && !values.NATS_CREDS_FILE && !values.NATS_USER) {
+    problems.push('NATS_NKEY_SEED is required (or NATS_CREDS_FILE, or NATS_USER and NATS_PASSWORD): a service never connects to NATS without credentials');
+  }
+  return problems;
+}
+
 /** Blank values count as unset, as they do in most .env tooling. */
 function withoutBlanks(source: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(source).filter((entry): entry is [string, string] => !!entry[1]?.trim()));
@@ -47,6 +64,7 @@ export function loadEnv<const Pieces extends readonly EnvPiece[]>(pieces: Pieces
       problems.push(`${url} or ${host} is required`);
     }
   }
+  problems.push(...natsCredentialProblems(shape, values, ctx));
   if (problems.length > 0 || !result.success) throw new InvalidEnvironmentError(problems);
   return result.data as EnvOf<Pieces>;
 }

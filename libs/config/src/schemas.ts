@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EnvContext, EnvPiece } from './env.js';
 import { DEVELOPMENT_SIGNING_KEY, isDevelopmentKey, privateSigningKey, publicHalf, publicKeySet } from './signing-keys.js';
+import { isDevelopmentNatsSeed } from './nats-credentials.js';
 
 /** A default that applies outside production only: production must say everything. */
 export function devDefault<T extends z.ZodType>(schema: T, value: z.input<T>, ctx: EnvContext) {
@@ -38,9 +39,32 @@ export const healthEnv = (defaultPort: number) => (() => ({ HEALTH_PORT: z.coerc
 
 export const httpEnv = (defaultPort: number) => (() => ({ PORT: port.default(defaultPort) })) satisfies EnvPiece;
 
+/** An nkey user seed: 'SU' and 56 more base32 characters. */
+const nkeyUserSeed = z
+  .string()
+  .transform((v) => v.trim())
+  .pipe(z.string().regex(/^SU[A-Z2-7]{56}$/, 'must be an nkey user seed (SU…, 58 characters; scripts/nats-nkey.mjs makes one)'));
+
+/**
+ * NATS connection and credentials. One of NATS_NKEY_SEED (preferred), NATS_CREDS_FILE or
+ * NATS_USER + NATS_PASSWORD; outside production a service without any uses its role's
+ * development seed (libs/nats natsConnectionOptions). In production none at all, or a seed
+ * published in this repository, is refused (loadEnv, and the refinement below).
+ */
 export const natsEnv = ((ctx) => ({
   NATS_URL: devDefault(urlList(['nats', 'tls', 'ws', 'wss']), 'nats://127.0.0.1:4222', ctx),
   NATS_REQUEST_TIMEOUT_MS: positiveInt.default(5000),
+  NATS_NKEY_SEED: (ctx.production
+    ? nkeyUserSeed.refine((seed) => !isDevelopmentNatsSeed(seed), 'is a development seed published in the repository; issue this service its own nkey')
+    : nkeyUserSeed
+  ).optional(),
+  /** A decentralized-auth (JWT) creds file, as `nsc` writes it. */
+  NATS_CREDS_FILE: z.string().optional(),
+  NATS_USER: z.string().optional(),
+  NATS_PASSWORD: z.string().optional(),
+  NATS_TLS_CA_FILE: z.string().optional(),
+  NATS_TLS_CERT_FILE: z.string().optional(),
+  NATS_TLS_KEY_FILE: z.string().optional(),
 })) satisfies EnvPiece;
 
 export const postgresEnv = ((ctx) => ({

@@ -1,7 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
-import { maskEnv } from '#config';
+import { maskEnv, type NatsRole } from '#config';
 import { createLogger, PinoNestLogger } from '#logging';
 import { createNatsServer, type NatsServerConfig, type TrackedNatsServer } from './server.js';
 
@@ -14,7 +14,7 @@ export interface NatsServiceEnv extends NatsServerConfig {
  * on SIGTERM/SIGINT and exits 0 (Nest would otherwise re-raise the signal).
  */
 export async function startNatsService<Env extends NatsServiceEnv>(
-  service: string,
+  service: NatsRole,
   env: Env,
   rootModule: (nats: TrackedNatsServer) => DynamicModule,
 ): Promise<void> {

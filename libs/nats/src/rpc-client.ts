@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { connect, errors, headers, type NatsConnection } from '@nats-io/transport-node';
+import { connect, errors, headers, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { ErrorCode, isRpcErrorBody, RpcError, type RequestContract, type RequestOf, type ResponseOf } from '#contracts';
 import { currentAccessToken, currentDeadline, currentRequestId, REQUEST_ID_HEADER } from '#logging';
 import { ACCESS_TOKEN_HEADER } from './caller.js';
 import { DEADLINE_HEADER } from './deadline.js';
 
 export interface NatsClientOptions {
-  servers: string[];
-  name: string;
+  /** From natsConnectionOptions(env, role): servers, credentials, TLS, inbox prefix. */
+  connection: NodeConnectionOptions;
   requestTimeoutMs: number;
 }
 export const NATS_CLIENT_OPTIONS = Symbol('NATS_CLIENT_OPTIONS');
@@ -59,7 +59,7 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
   private async connectWithRetry(): Promise<NatsConnection> {
     for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5000)) {
       try {
-        const connection = await connect({ servers: this.options.servers, name: this.options.name, maxReconnectAttempts: -1 });
+        const connection = await connect({ ...this.options.connection, maxReconnectAttempts: -1 });
         if (this.stopped) {
           await connection.close();
           throw new Error('NATS client shut down');

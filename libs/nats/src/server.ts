@@ -1,7 +1,8 @@
 import { ServerNats, Transport, type NatsOptions } from '@nestjs/microservices';
+import type { NatsRole } from '#config';
+import { natsConnectionOptions, type NatsConnectionEnv } from './connection-options.js';
 
-export interface NatsServerConfig {
-  NATS_URL: string[];
+export interface NatsServerConfig extends NatsConnectionEnv {
   SHUTDOWN_GRACE_MS: number;
 }
 
@@ -9,14 +10,14 @@ export interface NatsServerConfig {
  * A queue group per service lets replicas share requests. On shutdown Nest unsubscribes
  * first (no new work), then waits part of the grace period for in-flight handlers.
  */
-export function natsServerOptions(env: NatsServerConfig, queue: string): NatsOptions {
+export function natsServerOptions(env: NatsServerConfig, queue: NatsRole): NatsOptions {
   return {
     transport: Transport.NATS,
     options: {
-      servers: env.NATS_URL,
-      name: queue,
+      // Nest's ServerNats spreads these into @nats-io/transport-node's connect(), so the
+      // authenticator, TLS and inbox prefix reach the connection as they are.
+      ...natsConnectionOptions(env, queue),
       queue,
-      maxReconnectAttempts: -1,
       gracefulShutdown: true,
       gracePeriod: Math.min(2000, Math.floor(env.SHUTDOWN_GRACE_MS / 2)),
     },
@@ -40,6 +41,6 @@ export class TrackedNatsServer extends ServerNats {
   }
 }
 
-export function createNatsServer(env: NatsServerConfig, queue: string): TrackedNatsServer {
+export function createNatsServer(env: NatsServerConfig, queue: NatsRole): TrackedNatsServer {
   return new TrackedNatsServer(natsServerOptions(env, queue).options);
 }

@@ -10,7 +10,7 @@ import {
   type JetStreamClient,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { connect, nanos, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import type { OutboxSignal } from './outbox.signal.js';
 
@@ -39,9 +39,8 @@ export function eventStreamConfig(name: string, subjectPrefix: string): EventStr
 }
 
 export interface OutboxRelayOptions {
-  servers: string[];
-  /** NATS connection name. */
-  name: string;
+  /** From natsConnectionOptions(env, role, name): the producing service's credentials. */
+  connection: NodeConnectionOptions;
   /** The outbox table: (id bigserial, event_id uuid, subject text, payload jsonb, published_at, attempts, last_error). */
   table: string;
   stream: EventStreamConfig;
@@ -145,7 +144,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     let failures = 0;
     while (!this.stopping) {
       try {
-        this.connection = await connect({ servers: this.options.servers, name: this.options.name, maxReconnectAttempts: -1 });
+        this.connection = await connect({ ...this.options.connection, maxReconnectAttempts: -1 });
         if (this.stopping) return undefined;
         return this.connection;
       } catch (error) {

@@ -6,3 +6,4 @@ export * from './tasks.js';
 export * from './realtime.js';
 export * from './events.js';
 export * from './tokens.js';
+export * from './nats.js';

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect } from '@nats-io/transport-node';
 import { AuthContract, EventsContract, RealtimeContract, TasksContract } from '#contracts';
+import { connectAs, natsCredentialsEnv } from './nats.js';
 import { hostPath, testEnv } from './test-config.js';
 import { StopWaiting, waitFor } from './wait.js';
 
@@ -57,10 +57,16 @@ export class RunningService {
   }
 }
 
+/** Credentials given in `env` (a test of start-up refusals, say) win over the role's own. */
+function hasNatsCredentials(env: Record<string, string>): boolean {
+  return ['NATS_NKEY_SEED', 'NATS_CREDS_FILE', 'NATS_USER'].some((name) => name in env);
+}
+
+/** Runs the built service with `env` plus, unless `env` has some, its own role's NATS credentials. */
 export async function startService(name: ServiceName, env: Record<string, string>, timeoutMs = 20000): Promise<RunningService> {
   const child = spawn(process.execPath, [resolve(ROOT, `dist/${name}/src/main.js`)], {
     cwd: ROOT,
-    env: { PATH: hostPath(), ...env },
+    env: { PATH: hostPath(), ...(hasNatsCredentials(env) ? {} : natsCredentialsEnv(name)), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const service = new RunningService(name, child);
@@ -83,7 +89,8 @@ async function waitUntilServing(name: ServiceName, env: Record<string, string>, 
     await waitFor(unlessExited(async () => (await fetch(`http://127.0.0.1:${env.PORT}/health`)).ok), timeoutMs, `${name} /health`);
     return;
   }
-  const nc = await connect({ servers: env.NATS_URL });
+  // The gateway's credentials: pings are requests only the gateway may send.
+  const nc = await connectAs('gateway', { servers: env.NATS_URL });
   try {
     const subject = PING_SUBJECT[name];
     await waitFor(unlessExited(async () => !!(await nc.request(subject, JSON.stringify({ pattern: subject, data: {}, id: 'ping' }), { timeout: 500 }))), timeoutMs, `${name} ping`);

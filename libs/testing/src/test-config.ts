@@ -35,6 +35,17 @@ export function testEnv(): Record<string, string> {
   };
 }
 
+/**
+ * How the harness's NATS authenticates: 'nkey' (its own nats-server with the shipped
+ * configuration) or 'none' (no nats-server binary: an open server, development only).
+ */
+export function testNatsAuth(): { mode: 'nkey'; adminSeed: string } | { mode: 'none' } {
+  if (process.env.TEST_NATS_AUTH === 'none') return { mode: 'none' };
+  const adminSeed = process.env.TEST_NATS_ADMIN_SEED;
+  if (process.env.TEST_NATS_AUTH !== 'nkey' || !adminSeed) throw new Error('TEST_NATS_AUTH is not set: run the tests through jest (globalSetup starts NATS)');
+  return { mode: 'nkey', adminSeed };
+}
+
 /** PATH for spawned services (nothing else of the test runner's environment leaks in). */
 export function hostPath(): string {
   return process.env.PATH ?? '';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { RealtimeContract, TASK_EVENTS_STREAM, type Actor, type PresenceResponseDto, type TaskEvent } from '#contracts';
 import { ACCESS_TOKEN_HEADER } from '#nats';
 import {
+  connectAs,
   connected,
   ensureTaskEventsStream,
   EventLog,
@@ -35,7 +36,8 @@ export class RealtimeContext {
   private readonly sockets: RealtimeClient[] = [];
 
   async open(): Promise<this> {
-    this.nc = await connect({ servers: testEnv().NATS_URL });
+    // Publishes task events and notifications, fakes tasks-service: the harness's admin.
+    this.nc = await connectAs('test-admin');
     this.jsm = await jetstreamManager(this.nc);
     this.js = jetstream(this.nc);
     await ensureTaskEventsStream(this.jsm);

@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import pg from 'pg';
 import { loadEnv } from '#config';
 import { AuthContract, type Actor } from '#contracts';
-import { createNatsServer, NatsRpcClient } from '#nats';
+import { createNatsServer, natsConnectionOptions, NatsRpcClient } from '#nats';
 import { testEnv, tokenFor } from '#testing';
 import { AppModule } from '../../src/app.module.js';
 import { tasksEnvSchema, type TasksEnv } from '../../src/config/tasks.env.js';
@@ -27,9 +27,10 @@ export const admin = (id: string = randomUUID()): Actor => ({ id, role: 'admin' 
 /** Request options that make a NATS request on `actor`'s behalf, as the gateway does. */
 export const as = (actor: Actor) => ({ accessToken: tokenFor(actor) });
 
-/** A NATS client that speaks the contracts, as the gateway does. */
+/** A NATS client that speaks the contracts, as the gateway does (with the gateway's credentials). */
 export async function natsClient(): Promise<NatsRpcClient> {
-  const client = new NatsRpcClient({ servers: [testEnv().NATS_URL!], name: 'tasks-service-tests', requestTimeoutMs: 5000 });
+  const connection = natsConnectionOptions({ NATS_URL: [testEnv().NATS_URL!] }, 'gateway', 'tasks-service-tests');
+  const client = new NatsRpcClient({ connection, requestTimeoutMs: 5000 });
   await client.connect();
   return client;
 }
