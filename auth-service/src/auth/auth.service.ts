@@ -98,8 +98,8 @@ export class AuthService {
   async changePassword(request: ChangePasswordRequest): Promise<null> {
     const user = await this.users.findById(request.actor.id);
     if (!user) throw userGone();
-    if (!(await this.passwords.verify(request.currentPassword, user.passwordHash))) throw wrongCurrentPassword();
-    await this.users.updatePassword(user.id, await this.passwords.hash(request.newPassword));
+    if (!(await this.passwords.verify(request.currentPassword, user.passwordHash, 'currentPassword'))) throw wrongCurrentPassword();
+    await this.users.updatePassword(user.id, await this.passwords.hash(request.newPassword, 'newPassword'));
     await this.sessions.revokeAllOfUser(user.id, request.actor.sessionId);
     return null;
   }

@@ -3,13 +3,17 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsByteLength, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
 import { Actor, ActorRequest, Page, PageQuery, ROLES, type Role } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
+import { NoNulChars } from './safe-text.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated. */
 export const PASSWORD_MIN_BYTES = 8;
 export const PASSWORD_MAX_BYTES = 72;
-const PASSWORD_MESSAGE = `password must be ${PASSWORD_MIN_BYTES}-${PASSWORD_MAX_BYTES} bytes long`;
+const passwordMessage = (property: string) => `${property} must be ${PASSWORD_MIN_BYTES}-${PASSWORD_MAX_BYTES} bytes long`;
+/** A password to check (login, current password): never longer than any password that can be set. */
+const maxPasswordBytes = (property: string) =>
+  IsByteLength(0, PASSWORD_MAX_BYTES, { message: `${property} must be at most ${PASSWORD_MAX_BYTES} bytes long` });
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -35,18 +39,21 @@ export class RegisterRequest {
   @ApiProperty({ format: 'email', maxLength: 254 })
   @Transform(trim)
   @IsString()
+  @NoNulChars()
   @MaxLength(254)
   @IsEmail()
   email!: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_BYTES, maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
   @IsString()
-  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: PASSWORD_MESSAGE })
+  @NoNulChars()
+  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: passwordMessage('password') })
   password!: string;
 
   @ApiProperty({ minLength: 1, maxLength: 100 })
   @Transform(trim)
   @IsString()
+  @NoNulChars()
   @Length(1, 100)
   name!: string;
 }
@@ -55,12 +62,14 @@ export class LoginRequest {
   @ApiProperty({ format: 'email' })
   @Transform(trim)
   @IsString()
+  @NoNulChars()
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty()
+  @ApiProperty({ maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
   @IsString()
-  @MaxLength(1024)
+  @NoNulChars()
+  @maxPasswordBytes('password')
   password!: string;
 }
 
@@ -86,6 +95,7 @@ export class AccessTokenResponseDto {
 
 export class RefreshRequest {
   @IsString()
+  @NoNulChars()
   @MaxLength(2048)
   refreshToken!: string;
 }
@@ -93,29 +103,35 @@ export class RefreshRequest {
 export class LogoutRequest {
   @IsOptional()
   @IsString()
+  @NoNulChars()
   @MaxLength(2048)
   refreshToken?: string;
 }
 
 export class ChangePasswordBody {
-  @ApiProperty()
+  @ApiProperty({ maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
   @IsString()
-  @MaxLength(1024)
+  @NoNulChars()
+  @maxPasswordBytes('currentPassword')
   currentPassword!: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_BYTES, maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
   @IsString()
-  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: PASSWORD_MESSAGE })
+  @NoNulChars()
+  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: passwordMessage('newPassword') })
   newPassword!: string;
 }
 
 export class ChangePasswordRequest extends ActorRequest {
   @IsString()
-  @MaxLength(1024)
+  @NoNulChars()
+  @maxPasswordBytes('currentPassword')
   currentPassword!: string;
 
   @IsString()
-  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: PASSWORD_MESSAGE })
+
+  @NoNulChars()
+  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: passwordMessage('newPassword') })
   newPassword!: string;
 }
 
@@ -125,6 +141,7 @@ export class SearchUsersQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Prefix of a name or an email, case-insensitive', maxLength: 100 })
   @IsOptional()
   @IsString()
+  @NoNulChars()
   @MaxLength(100)
   q?: string;
 }
