@@ -14,6 +14,11 @@ const authEnv = (() => ({
     })
     .refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' })
     .optional(),
+  /**
+   * A refresh token used again this soon after its rotation gets the same successor instead
+   * of revoking the login (two tabs refreshing at once; RFC 9700 §4.14.2). 0 turns it off.
+   */
+  REFRESH_REUSE_GRACE_S: z.coerce.number().int().min(0).max(60).default(10),
 })) satisfies EnvPiece;
 
 export const authEnvSchema = [baseEnv, healthEnv(3011), natsEnv, postgresEnv, jwtEnv, jwtRefreshEnv, authEnv] as const;
