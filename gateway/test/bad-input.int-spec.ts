@@ -69,6 +69,14 @@ describe('NUL characters answer 400, never 500', () => {
     expect400(await send(), message);
   });
 
+  it.each([
+    ['task title', () => api.post('/api/tasks', { title: 'a\ud800b' }, { token: user.accessToken }), /title must be well-formed Unicode/],
+    ['login email', () => api.post('/api/auth/login', { email: 'a\udc00@example.test', password: 'correct horse battery' }), /email must be well-formed Unicode/],
+    ['login password', () => api.post('/api/auth/login', { email: user.email, password: 'correct\ud800horse' }), /password must be well-formed Unicode/],
+  ])('an unpaired surrogate (which jsonb refuses) is 400 too: %s', async (_case, send, message) => {
+    expect400(await send(), message);
+  });
+
   it('in a task update', async () => {
     const task = await createTask(api, user.accessToken);
     expect400(await api.patch(`/api/tasks/${task.id}`, { title: `x${NUL}`, version: task.version }, { token: user.accessToken }), /title must not contain NUL/);

@@ -1,17 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import bcrypt from 'bcrypt';
 import { APP_ENV } from '#config';
-import { ErrorCode, PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES, RpcError } from '#contracts';
+import { ErrorCode, PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES, RpcError, unsafeTextProblem } from '#contracts';
 import type { AuthEnv } from '../config/auth.env.js';
 
 /**
  * Why a password cannot be used as given, or null. bcrypt reads at most 72 bytes and stops
- * at a NUL, so a longer password (or one with a NUL) would be silently truncated: two
+ * at a NUL (and an unpaired surrogate has no UTF-8 form to hash), so a longer password (or one with a NUL) would be silently truncated: two
  * different passwords would then match the same hash. `minBytes` is 0 for passwords that
  * are only checked (login): a short one simply does not match.
  */
 export function passwordProblem(password: string, minBytes = PASSWORD_MIN_BYTES, field = 'password'): string | null {
-  if (password.includes('\u0000')) return `${field} must not contain NUL (\\u0000) characters`;
+  const unsafe = unsafeTextProblem(password);
+  if (unsafe) return `${field} ${unsafe}`;
   const bytes = Buffer.byteLength(password, 'utf8');
   if (bytes > PASSWORD_MAX_BYTES) return `${field} must be at most ${PASSWORD_MAX_BYTES} bytes long`;
   if (bytes < minBytes) return `${field} must be ${minBytes}-${PASSWORD_MAX_BYTES} bytes long`;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_ENV } from '#config';
-import { PAGE_LIMIT_DEFAULT, type ChangeRoleRequest, type Page, type SearchUsersRequest, type UserDto, type UserSummaryDto } from '#contracts';
+import { PAGE_LIMIT_DEFAULT, unsafeTextProblem, type ChangeRoleRequest, type Page, type SearchUsersRequest, type UserDto, type UserSummaryDto } from '#contracts';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { AuthEvents } from '../events/auth-events.js';
 import { DataSource } from 'typeorm';
@@ -22,7 +22,7 @@ export function decodeUserCursor(cursor: string): UserPosition {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     // The name reaches a text comparison in SQL: a NUL (or a name no user can have) would be a 500 there.
     const [name, id] = Array.isArray(value) && value.length === 2 ? (value as unknown[]) : [];
-    if (typeof name === 'string' && name.length <= USER_NAME_MAX && !name.includes('\u0000') && typeof id === 'string' && UUID.test(id)) {
+    if (typeof name === 'string' && name.length <= USER_NAME_MAX && !unsafeTextProblem(name) && typeof id === 'string' && UUID.test(id)) {
       return { name, id };
     }
   } catch {

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsByteLength, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
 import { Actor, ActorRequest, Page, PageQuery, ROLES, type Role } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
-import { NoNulChars } from './safe-text.js';
+import { ByteLength, SafeEmail, SafeText } from './safe-text.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -13,7 +13,7 @@ export const PASSWORD_MAX_BYTES = 72;
 const passwordMessage = (property: string) => `${property} must be ${PASSWORD_MIN_BYTES}-${PASSWORD_MAX_BYTES} bytes long`;
 /** A password to check (login, current password): never longer than any password that can be set. */
 const maxPasswordBytes = (property: string) =>
-  IsByteLength(0, PASSWORD_MAX_BYTES, { message: `${property} must be at most ${PASSWORD_MAX_BYTES} bytes long` });
+  ByteLength(0, PASSWORD_MAX_BYTES, { message: `${property} must be at most ${PASSWORD_MAX_BYTES} bytes long` });
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -39,21 +39,21 @@ export class RegisterRequest {
   @ApiProperty({ format: 'email', maxLength: 254 })
   @Transform(trim)
   @IsString()
-  @NoNulChars()
+  @SafeText()
   @MaxLength(254)
-  @IsEmail()
+  @SafeEmail()
   email!: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_BYTES, maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
   @IsString()
-  @NoNulChars()
-  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: passwordMessage('password') })
+  @SafeText()
+  @ByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: passwordMessage('password') })
   password!: string;
 
   @ApiProperty({ minLength: 1, maxLength: 100 })
   @Transform(trim)
   @IsString()
-  @NoNulChars()
+  @SafeText()
   @Length(1, 100)
   name!: string;
 }
@@ -62,13 +62,13 @@ export class LoginRequest {
   @ApiProperty({ format: 'email' })
   @Transform(trim)
   @IsString()
-  @NoNulChars()
+  @SafeText()
   @MaxLength(254)
   email!: string;
 
   @ApiProperty({ maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
   @IsString()
-  @NoNulChars()
+  @SafeText()
   @maxPasswordBytes('password')
   password!: string;
 }
@@ -95,7 +95,7 @@ export class AccessTokenResponseDto {
 
 export class RefreshRequest {
   @IsString()
-  @NoNulChars()
+  @SafeText()
   @MaxLength(2048)
   refreshToken!: string;
 }
@@ -103,7 +103,7 @@ export class RefreshRequest {
 export class LogoutRequest {
   @IsOptional()
   @IsString()
-  @NoNulChars()
+  @SafeText()
   @MaxLength(2048)
   refreshToken?: string;
 }
@@ -111,27 +111,27 @@ export class LogoutRequest {
 export class ChangePasswordBody {
   @ApiProperty({ maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
   @IsString()
-  @NoNulChars()
+  @SafeText()
   @maxPasswordBytes('currentPassword')
   currentPassword!: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_BYTES, maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
   @IsString()
-  @NoNulChars()
-  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: passwordMessage('newPassword') })
+  @SafeText()
+  @ByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: passwordMessage('newPassword') })
   newPassword!: string;
 }
 
 export class ChangePasswordRequest extends ActorRequest {
   @IsString()
-  @NoNulChars()
+  @SafeText()
   @maxPasswordBytes('currentPassword')
   currentPassword!: string;
 
   @IsString()
 
-  @NoNulChars()
-  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: passwordMessage('newPassword') })
+  @SafeText()
+  @ByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: passwordMessage('newPassword') })
   newPassword!: string;
 }
 
@@ -141,7 +141,7 @@ export class SearchUsersQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Prefix of a name or an email, case-insensitive', maxLength: 100 })
   @IsOptional()
   @IsString()
-  @NoNulChars()
+  @SafeText()
   @MaxLength(100)
   q?: string;
 }

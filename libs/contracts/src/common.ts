@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { NoNulChars } from './safe-text.js';
+import { SafeText } from './safe-text.js';
 
 export const ROLES = ['admin', 'member'] as const;
 export type Role = (typeof ROLES)[number];
@@ -58,7 +58,7 @@ export class PageQuery {
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
   @IsOptional()
   @IsString()
-  @NoNulChars()
+  @SafeText()
   @MaxLength(512)
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
   cursor?: string;
