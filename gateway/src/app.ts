@@ -13,6 +13,7 @@ import { JWKS_PATH } from './auth/jwks.controller.js';
 import type { GatewayEnv } from './config/gateway.env.js';
 import { DOCS_CSP, DOCS_PATH, setupSwagger } from './docs/swagger.js';
 import { mapError } from './http/error-body.js';
+import { answerOptionsRequests, isCorsPreflight } from './http/options-requests.js';
 import { HttpMetrics } from './metrics/http-metrics.service.js';
 
 /** SPEC: bodies over 100 kB are refused with 413. */
@@ -82,14 +83,21 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
       replyOptions: { rewriteHeaders: (headers) => Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith('access-control-'))) },
     });
   }
-  app.enableCors({
+  const cors = {
     origin: env.CORS_ORIGIN,
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Request-Id'],
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'ETag'],
     maxAge: 600,
-  });
+    // Answered by answerOptionsRequests below, after the request-id and helmet hooks.
+    preflightContinue: true,
+  };
+  // @fastify/cors answers an OPTIONS that is not a preflight with a text/plain 400 of its
+  // own, before any other hook (no request id, no helmet headers). CORS is left out of such
+  // requests, so they reach answerOptionsRequests and get the error shape.
+  app.enableCors({ delegator: (request, callback) => callback(null, request.method === 'OPTIONS' && !isCorsPreflight(request) ? { origin: false } : cors) });
+  answerOptionsRequests(fastify);
 
   app.setGlobalPrefix('api', {
     exclude: [

@@ -119,6 +119,28 @@ describe('security headers and CORS', () => {
     const simple = await api.get('/health', { headers: { origin: 'https://evil.test' } });
     expect(simple.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it.each([
+    ['without Origin', {}],
+    ['with Origin but no requested method', { origin: ALLOWED_ORIGIN }],
+  ])('answers an OPTIONS that is not a preflight (%s) in the JSON error shape', async (_case, headers) => {
+    for (const path of ['/api/auth/login', '/api/tasks', '/health', '/api/nope']) {
+      const response = await api.request('OPTIONS', path, { headers });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/application\/json/);
+      expect(response.body).toEqual({ ...errorShape(400), message: expect.stringMatching(/CORS preflight/) });
+      expect(response.headers.get('x-request-id')).toBe(response.body.requestId);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
+  it('gives a preflight the request id and helmet headers too', async () => {
+    const response = await api.request('OPTIONS', '/api/tasks', { headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'PATCH' } });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    expect(response.headers.get('x-request-id')).toEqual(expect.any(String));
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
 });
 
 describe('health, docs and metrics', () => {

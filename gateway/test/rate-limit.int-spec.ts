@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { Api, registerUser, startStack, type Stack } from '#testing';
 
 let stack: Stack;
@@ -50,6 +51,37 @@ describe('login failure limit', () => {
     expect((await attempt(user.password, freshIp())).status).toBe(200);
     const other = await signUp();
     expect((await api.post('/api/auth/login', { email: other.email, password: other.password }, { headers: { 'x-forwarded-for': ip } })).status).toBe(200);
+  });
+
+  it('evaluates at most 5 of a burst of 20 wrong passwords sent at once; the rest get 429 with Retry-After', async () => {
+    const ip = freshIp();
+    const user = await signUp();
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, () => api.post('/api/auth/login', { email: user.email, password: 'wrong password!' }, { headers: { 'x-forwarded-for': ip } })),
+    );
+    const statuses = burst.map((response) => response.status);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20 - statuses.filter((status) => status === 401).length);
+    for (const limited of burst.filter((response) => response.status === 429)) expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // What auth-service evaluated: each wrong password it checked left a user.login_failed in its outbox.
+    const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM auth_outbox WHERE payload->>'type' = 'user.login_failed' AND payload->'data'->>'email' = $1`, [user.email]);
+      expect(rows[0].n).toBe(statuses.filter((status) => status === 401).length);
+    } finally {
+      await db.end();
+    }
+    // The right password is refused too until the window ends.
+    expect((await api.post('/api/auth/login', { email: user.email, password: user.password }, { headers: { 'x-forwarded-for': ip } })).status).toBe(429);
+  });
+
+  it('does not spend the budget on attempts auth-service never judged (400s)', async () => {
+    const ip = freshIp();
+    const user = await signUp();
+    const attempt = (password: string) => api.post('/api/auth/login', { email: user.email, password }, { headers: { 'x-forwarded-for': ip } });
+    for (let i = 0; i < 7; i++) expect((await attempt('x'.repeat(73))).status).toBe(400);
+    expect((await attempt(user.password)).status).toBe(200);
   });
 
   it('counts only failures', async () => {

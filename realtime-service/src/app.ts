@@ -7,6 +7,7 @@ import { natsServerOptions } from '#nats';
 import { AppModule } from './app.module.js';
 import { SERVICE_NAME, type RealtimeEnv } from './config/realtime.env.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
+import { applySecurityHeaders } from './http/security-headers.js';
 import { REDIS_ADAPTER_CLIENTS, type RedisAdapterClients } from './redis/redis.module.js';
 import { RealtimeIoAdapter } from './socket/realtime-io.adapter.js';
 import { closeConnectionsWhileDraining } from '#health';
@@ -33,6 +34,8 @@ export async function createRealtimeApp(env: RealtimeEnv): Promise<NestFastifyAp
   // Initialised here, before the microservice starts: otherwise its start-up can race the HTTP
   // init, and Fastify refuses the body parsers Nest adds late (FST_ERR_CTP_INSTANCE_ALREADY_STARTED).
   await app.init();
+  // After init: Socket.IO has attached to the server by now (see applySecurityHeaders).
+  applySecurityHeaders(app.getHttpServer());
   new Logger('Bootstrap').log('Realtime service configured');
   return app;
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccessTokenSigner } from '#auth';
+import { APP_ENV } from '#config';
 import type { Actor, AuthSession, ChangePasswordBody, IssuedTokens, LoginRequest, RegisterRequest, UserDto } from '#contracts';
 import { isUniqueViolation } from '#postgres';
+import type { AuthEnv } from '../config/auth.env.js';
 import { AuthEvents } from '../events/auth-events.js';
 import { RefreshSessionsRepository } from '../sessions/refresh-sessions.repository.js';
 import { RefreshTokens } from '../sessions/refresh-tokens.js';
@@ -24,6 +26,7 @@ export class AuthService {
     private readonly refreshTokens: RefreshTokens,
     private readonly events: AuthEvents,
     private readonly dataSource: DataSource,
+    @Inject(APP_ENV) private readonly env: Pick<AuthEnv, 'REFRESH_REUSE_GRACE_S'>,
   ) {}
 
   async register(request: RegisterRequest): Promise<AuthSession> {
@@ -53,19 +56,27 @@ export class AuthService {
     });
   }
 
-  /** Each refresh token works once; presenting a used one revokes its whole login. */
+  /**
+   * Each refresh token works once; presenting a used one revokes its whole login, except
+   * within REFRESH_REUSE_GRACE_S of its first use, when it answers the same successor again.
+   */
   async refresh(refreshToken: string): Promise<IssuedTokens> {
     const claims = await this.refreshTokens.verify(refreshToken);
     if (!claims) throw invalidRefreshToken();
-    const next = await this.refreshTokens.sign(claims.sub, claims.fam);
-    const outcome = await this.sessions.rotate(claims.jti, RefreshTokens.hash(refreshToken), {
-      id: next.id,
-      familyId: claims.fam,
-      userId: claims.sub,
-      tokenHash: next.tokenHash,
-      expiresAt: next.expiresAt,
-    });
-    if (outcome.kind !== 'rotated') throw invalidRefreshToken();
+    let next = await this.refreshTokens.successorOf(claims);
+    const outcome = await this.sessions.rotate(
+      claims.jti,
+      RefreshTokens.hash(refreshToken),
+      { id: next.id, familyId: claims.fam, userId: claims.sub, tokenHash: next.tokenHash, expiresAt: next.expiresAt },
+      this.env.REFRESH_REUSE_GRACE_S * 1000,
+    );
+    if (outcome.kind === 'replayed') {
+      next = await this.refreshTokens.successorOf(claims, outcome.successor.expiresAt);
+      // Signed again from the stored expiry: only a changed JWT_REFRESH_TTL could make it differ.
+      if (next.tokenHash !== outcome.successor.tokenHash) throw invalidRefreshToken();
+    } else if (outcome.kind !== 'rotated') {
+      throw invalidRefreshToken();
+    }
     const user = await this.users.findById(outcome.userId);
     if (!user) throw invalidRefreshToken();
     const accessToken = this.accessTokens.sign({ sub: user.id, role: user.role, sid: outcome.familyId });
@@ -98,8 +109,8 @@ export class AuthService {
   async changePassword(actor: Actor, request: ChangePasswordBody): Promise<null> {
     const user = await this.users.findById(actor.id);
     if (!user) throw userGone();
-    if (!(await this.passwords.verify(request.currentPassword, user.passwordHash))) throw wrongCurrentPassword();
-    await this.users.updatePassword(user.id, await this.passwords.hash(request.newPassword));
+    if (!(await this.passwords.verify(request.currentPassword, user.passwordHash, 'currentPassword'))) throw wrongCurrentPassword();
+    await this.users.updatePassword(user.id, await this.passwords.hash(request.newPassword, 'newPassword'));
     await this.sessions.revokeAllOfUser(user.id, actor.sessionId);
     return null;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { PasswordHasher } from './password-hasher.js';
+import { RpcError } from '#contracts';
+import { PasswordHasher, passwordProblem } from './password-hasher.js';
 
 const hasher = new PasswordHasher({ BCRYPT_ROUNDS: 4 });
 
@@ -17,5 +18,23 @@ describe('PasswordHasher', () => {
 
   it('fails for an unknown user without throwing', async () => {
     expect(await hasher.verify('decoy-password-never-matches', undefined)).toBe(false);
+  });
+
+  it('refuses to hash or check a password bcrypt would truncate: over 72 bytes or with a NUL', async () => {
+    const seventyTwo = 'é'.repeat(36);
+    const hash = await hasher.hash(seventyTwo);
+    expect(await hasher.verify(seventyTwo, hash)).toBe(true);
+    // The first 72 bytes match: bcrypt alone would say yes.
+    await expect(hasher.verify(`${seventyTwo}extra`, hash)).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(hasher.verify(`${seventyTwo}extra`, undefined)).rejects.toBeInstanceOf(RpcError);
+    await expect(hasher.hash(`${seventyTwo}a`)).rejects.toMatchObject({ code: 'VALIDATION', messages: ['password must be at most 72 bytes long'] });
+    await expect(hasher.hash('correct\u0000horse')).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(hasher.verify('correct\u0000horse', hash)).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('names the field and the rule', () => {
+    expect(passwordProblem('short')).toBe('password must be 8-72 bytes long');
+    expect(passwordProblem('short', 0)).toBeNull();
+    expect(passwordProblem('x'.repeat(73), 0, 'currentPassword')).toBe('currentPassword must be at most 72 bytes long');
   });
 });

@@ -1,11 +1,24 @@
 import { z } from 'zod';
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES } from '#contracts';
 import { baseEnv, healthEnv, jwtEnv, jwtRefreshEnv, jwtSigningEnv, natsEnv, postgresEnv, type EnvOf, type EnvPiece } from '#config';
 
 const authEnv = (() => ({
   /** 12 in production (~160 ms a hash here); tests run with 4. */
   BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(12),
   ADMIN_EMAIL: z.email().optional(),
-  ADMIN_PASSWORD: z.string().min(8).max(72).optional(),
+  // Bytes, not characters: bcrypt would silently drop whatever lies past byte 72.
+  ADMIN_PASSWORD: z
+    .string()
+    .refine((value) => Buffer.byteLength(value) >= PASSWORD_MIN_BYTES && Buffer.byteLength(value) <= PASSWORD_MAX_BYTES, {
+      message: `must be ${PASSWORD_MIN_BYTES}-${PASSWORD_MAX_BYTES} bytes long`,
+    })
+    .refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' })
+    .optional(),
+  /**
+   * A refresh token used again this soon after its rotation gets the same successor instead
+   * of revoking the login (two tabs refreshing at once; RFC 9700 §4.14.2). 0 turns it off.
+   */
+  REFRESH_REUSE_GRACE_S: z.coerce.number().int().min(0).max(60).default(10),
 })) satisfies EnvPiece;
 
 export const authEnvSchema = [baseEnv, healthEnv(3011), natsEnv, postgresEnv, jwtEnv, jwtSigningEnv, jwtRefreshEnv, authEnv] as const;

@@ -7,6 +7,8 @@ export type NewRefreshSession = Pick<RefreshSessionEntity, 'id' | 'familyId' | '
 
 export type RotationOutcome =
   | { kind: 'rotated'; userId: string; familyId: string }
+  /** Used again within the grace window: `successor` is the row of the token it was rotated to. */
+  | { kind: 'replayed'; userId: string; familyId: string; successor: RefreshSessionEntity }
   | { kind: 'reused'; userId: string; familyId: string }
   | { kind: 'invalid' };
 
@@ -23,15 +25,23 @@ export class RefreshSessionsRepository {
 
   /**
    * Uses the token `id` once and stores its successor, in one transaction. The row lock
-   * makes two concurrent uses of one token a reuse: the second revokes the family.
+   * serialises two concurrent uses of one token. A token used again within `graceMs` of its
+   * first use, while its successor (whose id is `successor.id` again: successor ids are
+   * deterministic) is alive, is a replay (two tabs refreshing at once, RFC 9700 §4.14.2);
+   * used again later, it is a reuse and revokes the family.
    */
-  rotate(id: string, tokenHash: string, successor: NewRefreshSession): Promise<RotationOutcome> {
+  rotate(id: string, tokenHash: string, successor: NewRefreshSession, graceMs = 0): Promise<RotationOutcome> {
     return this.dataSource.transaction(async (tx) => {
       const sessions = tx.getRepository(RefreshSessionEntity);
       const current = await sessions.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       const matches = current && current.tokenHash === tokenHash && current.familyId === successor.familyId && current.userId === successor.userId;
       if (!current || !matches || current.revokedAt) return { kind: 'invalid' };
       if (current.usedAt) {
+        if (Date.now() - current.usedAt.getTime() <= graceMs) {
+          const next = await sessions.findOneBy({ id: successor.id });
+          const alive = next && !next.revokedAt && next.familyId === current.familyId && next.expiresAt.getTime() > Date.now();
+          if (alive) return { kind: 'replayed', userId: current.userId, familyId: current.familyId, successor: next };
+        }
         await sessions.update({ familyId: current.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
         return { kind: 'reused', userId: current.userId, familyId: current.familyId };
       }

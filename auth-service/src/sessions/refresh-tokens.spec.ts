@@ -36,4 +36,21 @@ describe('RefreshTokens', () => {
     const access = new AccessTokenVerifier({ publicKeys: [publicHalf(DEVELOPMENT_SIGNING_KEY)], ttlSeconds: 60 });
     expect(access.verify(token)).toBeNull();
   });
+
+  it('derive a successor that can be signed again, identically, from its stored expiry', async () => {
+    const first = await refreshTokens.sign(userId, familyId);
+    const claims = (await refreshTokens.verify(first.token))!;
+    const successor = await refreshTokens.successorOf(claims);
+    expect(successor.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(successor.id).not.toBe(first.id);
+    expect(successor.expiresAt.getTime() % 1000).toBe(0);
+    expect(await refreshTokens.verify(successor.token)).toMatchObject({ sub: userId, fam: familyId, jti: successor.id });
+    const again = await refreshTokens.successorOf(claims, successor.expiresAt);
+    expect(again).toEqual(successor);
+    // Another predecessor, or another secret, gives another successor id.
+    const other = await refreshTokens.successorOf({ ...claims, jti: first.id.replace(/.$/, (c) => (c === '0' ? '1' : '0')) });
+    expect(other.id).not.toBe(successor.id);
+    const otherSecret = new RefreshTokens({ ...env, JWT_REFRESH_SECRET: 'another-refresh-secret-0123456789-abcdef' });
+    expect((await otherSecret.successorOf(claims)).id).not.toBe(successor.id);
+  });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_ENV } from '#config';
-import { PAGE_LIMIT_DEFAULT, type Actor, type ChangeRoleRequest, type Page, type SearchUsersQuery, type UserDto, type UserSummaryDto } from '#contracts';
+import { PAGE_LIMIT_DEFAULT, unsafeTextProblem, type Actor, type ChangeRoleRequest, type Page, type SearchUsersQuery, type UserDto, type UserSummaryDto } from '#contracts';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { AuthEvents } from '../events/auth-events.js';
 import { DataSource } from 'typeorm';
@@ -9,6 +9,8 @@ import type { AuthEnv } from '../config/auth.env.js';
 import { toUserDto, toUserSummary } from './user.entity.js';
 import { UsersRepository, type UserPosition } from './users.repository.js';
 
+/** Names are 1-100 characters (RegisterRequest). */
+const USER_NAME_MAX = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodeUserCursor(position: UserPosition): string {
@@ -18,8 +20,10 @@ export function encodeUserCursor(position: UserPosition): string {
 export function decodeUserCursor(cursor: string): UserPosition {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && UUID.test(value[1])) {
-      return { name: value[0], id: value[1] };
+    // The name reaches a text comparison in SQL: a NUL (or a name no user can have) would be a 500 there.
+    const [name, id] = Array.isArray(value) && value.length === 2 ? (value as unknown[]) : [];
+    if (typeof name === 'string' && name.length <= USER_NAME_MAX && !unsafeTextProblem(name) && typeof id === 'string' && UUID.test(id)) {
+      return { name, id };
     }
   } catch {
     // falls through: any undecodable cursor is a client error

@@ -52,16 +52,17 @@ export class AuthController {
   @ApiOkResponse({ type: AuthResponseDto })
   @ApiErrors(400, 401)
   async login(@Body() body: LoginRequest, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthResponseDto> {
-    await this.loginLimiter.assertAllowed(body.email, request.ip);
+    // Counted before auth-service hashes anything, so parallel guesses cannot all slip through.
+    const attempt = await this.loginLimiter.reserve(body.email, request.ip);
     let session;
     try {
       session = await this.nats.request(AuthContract.login, body);
     } catch (error) {
-      // Only a wrong email or password counts: an outage must not lock users out.
-      if (error instanceof RpcError && error.code === ErrorCode.UNAUTHORIZED) await this.loginLimiter.recordFailure(body.email, request.ip);
+      // Only a wrong email or password keeps the slot spent: an outage must not lock users out.
+      if (!(error instanceof RpcError && error.code === ErrorCode.UNAUTHORIZED)) await attempt.release();
       throw error;
     }
-    await this.loginLimiter.recordSuccess(body.email, request.ip);
+    await attempt.succeeded();
     this.setRefreshCookie(reply, session);
     return { user: session.user, accessToken: session.accessToken };
   }

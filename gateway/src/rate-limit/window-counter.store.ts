@@ -22,18 +22,31 @@ end
 return {count, ttl}
 `;
 
+/** Gives one hit back, never below zero and keeping the window's expiry (DECR keeps the TTL). */
+const RELEASE_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then
+  return redis.call('DECR', KEYS[1])
+end
+return 0
+`;
+
 type HitCommand = (key: string, windowMs: number) => Promise<[number, number]>;
+type ReleaseCommand = (key: string) => Promise<number>;
 
 /** Fixed-window counters kept in Redis, so limits hold across gateway replicas. */
 @Injectable()
 export class WindowCounter {
   private readonly hitCommand: HitCommand;
+  private readonly releaseCommand: ReleaseCommand;
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {
     // defineCommand sends EVALSHA and falls back to EVAL once per script load.
     redis.defineCommand('taskflowWindowHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
-    const commands = redis as unknown as { taskflowWindowHit: HitCommand };
+    redis.defineCommand('taskflowWindowRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+    const commands = redis as unknown as { taskflowWindowHit: HitCommand; taskflowWindowRelease: ReleaseCommand };
     this.hitCommand = commands.taskflowWindowHit.bind(redis);
+    this.releaseCommand = commands.taskflowWindowRelease.bind(redis);
   }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
@@ -41,9 +54,8 @@ export class WindowCounter {
     return { count: Number(count), resetMs: Number(resetMs) };
   }
 
-  async peek(key: string): Promise<WindowCount> {
-    const [count, resetMs] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
-    return { count: Number(count ?? 0), resetMs: Math.max(0, resetMs) };
+  async release(key: string): Promise<void> {
+    await this.releaseCommand(key);
   }
 
   async reset(key: string): Promise<void> {

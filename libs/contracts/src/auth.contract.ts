@@ -1,15 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsByteLength, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { EmptyRequest, Page, PageQuery, ROLES, type Role } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
+import { ByteLength, SafeEmail, SafeText } from './safe-text.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated. */
 export const PASSWORD_MIN_BYTES = 8;
 export const PASSWORD_MAX_BYTES = 72;
-const PASSWORD_MESSAGE = `password must be ${PASSWORD_MIN_BYTES}-${PASSWORD_MAX_BYTES} bytes long`;
+const passwordMessage = (property: string) => `${property} must be ${PASSWORD_MIN_BYTES}-${PASSWORD_MAX_BYTES} bytes long`;
+/** A password to check (login, current password): never longer than any password that can be set. */
+const maxPasswordBytes = (property: string) =>
+  ByteLength(0, PASSWORD_MAX_BYTES, { message: `${property} must be at most ${PASSWORD_MAX_BYTES} bytes long` });
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -35,18 +39,21 @@ export class RegisterRequest {
   @ApiProperty({ format: 'email', maxLength: 254 })
   @Transform(trim)
   @IsString()
+  @SafeText()
   @MaxLength(254)
-  @IsEmail()
+  @SafeEmail()
   email!: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_BYTES, maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
   @IsString()
-  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: PASSWORD_MESSAGE })
+  @SafeText()
+  @ByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: passwordMessage('password') })
   password!: string;
 
   @ApiProperty({ minLength: 1, maxLength: 100 })
   @Transform(trim)
   @IsString()
+  @SafeText()
   @Length(1, 100)
   name!: string;
 }
@@ -55,12 +62,14 @@ export class LoginRequest {
   @ApiProperty({ format: 'email' })
   @Transform(trim)
   @IsString()
+  @SafeText()
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty()
+  @ApiProperty({ maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
   @IsString()
-  @MaxLength(1024)
+  @SafeText()
+  @maxPasswordBytes('password')
   password!: string;
 }
 
@@ -86,6 +95,7 @@ export class AccessTokenResponseDto {
 
 export class RefreshRequest {
   @IsString()
+  @SafeText()
   @MaxLength(2048)
   refreshToken!: string;
 }
@@ -93,19 +103,22 @@ export class RefreshRequest {
 export class LogoutRequest {
   @IsOptional()
   @IsString()
+  @SafeText()
   @MaxLength(2048)
   refreshToken?: string;
 }
 
 export class ChangePasswordBody {
-  @ApiProperty()
+  @ApiProperty({ maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
   @IsString()
-  @MaxLength(1024)
+  @SafeText()
+  @maxPasswordBytes('currentPassword')
   currentPassword!: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_BYTES, maxLength: PASSWORD_MAX_BYTES, description: 'UTF-8 bytes' })
   @IsString()
-  @IsByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: PASSWORD_MESSAGE })
+  @SafeText()
+  @ByteLength(PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, { message: passwordMessage('newPassword') })
   newPassword!: string;
 }
 
@@ -114,6 +127,7 @@ export class SearchUsersQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Prefix of a name or an email, case-insensitive', maxLength: 100 })
   @IsOptional()
   @IsString()
+  @SafeText()
   @MaxLength(100)
   q?: string;
 }

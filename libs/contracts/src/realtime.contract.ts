@@ -7,6 +7,8 @@ import type { TaskEvent } from './tasks.contract.js';
 /** Socket.IO namespace and path served by realtime-service. */
 export const REALTIME_NAMESPACE = '/tasks';
 export const REALTIME_PATH = '/socket.io';
+/** Largest Socket.IO message (or polling request) the server accepts, as REST bodies: 100 kB. */
+export const REALTIME_MAX_MESSAGE_BYTES = 100 * 1024;
 
 /** A task event as a client sees it: the audience (an internal routing list) removed. */
 export type ClientTaskEvent = Omit<TaskEvent, 'audience'>;

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, MaxLength, Min, ValidateIf } from 'class-validator';
 import { EmptyRequest, PageQuery, type Page } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
+import { SafeText } from './safe-text.js';
 
 export const TASK_STATUSES = ['todo', 'in_progress', 'done'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -44,12 +45,14 @@ export class CreateTaskBody {
   @ApiProperty({ minLength: 1, maxLength: TITLE_MAX })
   @Transform(trim)
   @IsString()
+  @SafeText()
   @Length(1, TITLE_MAX)
   title!: string;
 
   @ApiPropertyOptional({ maxLength: DESCRIPTION_MAX, default: '' })
   @IsOptional()
   @IsString()
+  @SafeText()
   @MaxLength(DESCRIPTION_MAX)
   description?: string;
 
@@ -120,6 +123,7 @@ export class ListTasksQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive text in title or description', maxLength: 200 })
   @IsOptional()
   @IsString()
+  @SafeText()
   @Length(1, 200)
   q?: string;
 

@@ -27,6 +27,8 @@ export function testEnv(): Record<string, string> {
     HEALTH_PORT: '0',
     // Every suite's requests come from 127.0.0.1; the rate-limit suite sets its own limits.
     RATE_LIMIT_MAX: '100000',
+    // Reuse of a refresh token revokes at once, as suites expect; refresh-grace.int-spec sets a window.
+    REFRESH_REUSE_GRACE_S: '0',
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
     // events-service's MongoDB (a real server or jongodb), when globalSetup resolved one.

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Namespace, Server, type ServerOptions } from 'socket.io';
-import { REALTIME_PATH } from '#contracts';
+import { REALTIME_MAX_MESSAGE_BYTES, REALTIME_PATH } from '#contracts';
 import type { RedisAdapterClients } from '../redis/redis.module.js';
 
 export interface RealtimeIoOptions {
@@ -29,6 +29,8 @@ export class RealtimeIoAdapter extends IoAdapter {
       ...options,
       path: REALTIME_PATH,
       serveClient: false,
+      // The REST body limit, not Socket.IO's 1 MB default: a bigger message closes the connection.
+      maxHttpBufferSize: REALTIME_MAX_MESSAGE_BYTES,
       cors: { origin: this.options.corsOrigin, credentials: true },
       adapter: createAdapter(this.options.redis.pub, this.options.redis.sub, { key: 'taskflow-realtime' }),
     } as ServerOptions);

@@ -5,6 +5,35 @@ import type { ListPosition } from './list-query.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAC_BYTES = 32;
+/** timestamptz as PostgreSQL prints it: `2030-01-01 00:00:00.123456+00`, `+05:30`, `... BC`. */
+const PG_TIMESTAMPTZ = /^(\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-]\d{2}(:\d{2}(:\d{2})?)?( BC)?$/;
+
+function isPgTimestamptz(text: string): boolean {
+  const match = PG_TIMESTAMPTZ.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  // A real calendar day (Date.UTC would roll 2030-02-30 over to March; PostgreSQL refuses it).
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  date.setUTCFullYear(year);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+}
+
+/**
+ * Whether `value` is a sort key PostgreSQL will cast to the sort's type. A validly signed
+ * cursor can still carry anything (a guessed or leaked secret, an old format): the value
+ * reaches a `::timestamptz` / `::smallint` cast, where garbage would be a 500, not a 400.
+ */
+export function isSortValue(sort: TaskSort, value: string): boolean {
+  switch (sort) {
+    case 'priority':
+      return /^-?\d{1,5}$/.test(value) && Math.abs(Number(value)) <= 32767;
+    case 'dueDate':
+      return value === 'infinity' || value === '-infinity' || isPgTimestamptz(value);
+    case 'createdAt':
+    case 'updatedAt':
+      return isPgTimestamptz(value);
+  }
+}
 
 interface CursorBody {
   s: TaskSort;
@@ -16,7 +45,8 @@ interface CursorBody {
 /**
  * Opaque list cursors: base64url(HMAC-SHA256(body) ‖ body), body = JSON {sort, order,
  * value, id}. Only base64url characters (the contract's cursor pattern). A cursor that was
- * tampered with, is garbage, or belongs to another sort or order is refused.
+ * tampered with, is garbage, does not decode to exactly that shape with a sort key of the
+ * sort's type, or belongs to another sort or order is refused.
  */
 export class ListCursorCodec {
   constructor(private readonly secret: string) {}
@@ -42,9 +72,12 @@ export class ListCursorCodec {
     if (
       !parsed ||
       typeof parsed !== 'object' ||
+      Array.isArray(parsed) ||
       !TASK_SORTS.includes(parsed.s as TaskSort) ||
       !SORT_ORDERS.includes(parsed.o as SortOrder) ||
+      Object.keys(parsed).length !== 4 ||
       typeof parsed.v !== 'string' ||
+      !isSortValue(parsed.s as TaskSort, parsed.v) ||
       typeof parsed.id !== 'string' ||
       !UUID.test(parsed.id)
     ) {
