@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { AuthContract } from '#contracts';
-import { Api, createTask, natsRequest, registerUser, startStack, uniqueEmail, type Stack, type TestUser } from '#testing';
+import { Api, connectAs, createTask, natsRequest, registerUser, startStack, uniqueEmail, type Stack, type TestUser } from '#testing';
 
 /** Findings 1 and 6 of issue 10: input that was truncated, or that reached PostgreSQL and gave a 500. */
 const CURSOR_SECRET = 'bad-input-suite-cursor-secret-0123456789';
@@ -16,7 +16,8 @@ let user: TestUser;
 beforeAll(async () => {
   stack = await startStack({ CURSOR_SECRET }, ['auth-service', 'tasks-service']);
   api = new Api(stack.baseUrl);
-  nc = await connect({ servers: stack.env.NATS_URL });
+  // As the gateway: the only role that may send requests to auth-service.
+  nc = await connectAs('gateway', { servers: stack.env.NATS_URL });
   user = await registerUser(api);
 });
 afterAll(async () => {
