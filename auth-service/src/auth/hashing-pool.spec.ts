@@ -5,12 +5,15 @@ import { HashingPool } from './hashing-pool.js';
 /** A job the test finishes by hand, and whether it ever started. */
 function job() {
   let finish!: () => void;
+  let markStarted!: () => void;
   const state = { started: false };
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
   const work = () => {
     state.started = true;
+    markStarted();
     return new Promise<void>((resolve) => (finish = resolve));
   };
-  return { work, state, finish: () => finish() };
+  return { work, state, started, finish: () => finish() };
 }
 
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: unknown) => (error instanceof RpcError ? error.code : String(error)));
@@ -48,6 +51,7 @@ describe('HashingPool', () => {
     const [running, queued] = [job(), job()];
     const first = pool.run(running.work, far());
     const second = codeOf(pool.run(queued.work, Date.now() + 600));
+    await running.started;
     // The clock moves past the queued job's deadline before the running one ends.
     jest.useFakeTimers({ now: Date.now() + 650, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     running.finish();
@@ -61,6 +65,7 @@ describe('HashingPool', () => {
     const [running, queued] = [job(), job()];
     const first = codeOf(pool.run(running.work, far()));
     const second = codeOf(pool.run(queued.work, far()));
+    await running.started;
     pool.onApplicationShutdown();
     expect(await second).toBe(ErrorCode.OVERLOADED);
     running.finish();
