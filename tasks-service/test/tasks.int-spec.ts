@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { headers } from '@nats-io/transport-node';
 import { RpcError, TasksContract, type Actor, type TaskDto } from '#contracts';
-import type { NatsRpcClient } from '#nats';
-import { forgedTokens, startService, testEnv, type RunningService } from '#testing';
+import { ACCESS_TOKEN_HEADER, DEADLINE_HEADER, type NatsRpcClient } from '#nats';
+import { connectAs, forgedTokens, startService, testEnv, tokenFor, type RunningService } from '#testing';
 import { admin, as, natsClient, registerUser } from './factories/tasks-context.js';
 
 let services: RunningService[] = [];
@@ -183,5 +184,26 @@ describe('who is asking', () => {
     expect((await failure(client.request(TasksContract.get, { taskId: task.id }, as(stranger)))).code).toBe('NOT_FOUND');
     // collaborators reads no payload: the answer is the token's user's, whatever the payload says.
     expect(await client.request(TasksContract.collaborators, { actor: forgedActor } as never, as(stranger))).toEqual([]);
+  });
+});
+
+describe('deadlines', () => {
+  it('drops a request whose deadline passed before it was handled: TIMEOUT, and no task is created', async () => {
+    const owner = await registerUser(client);
+    const title = `Expired ${randomUUID().slice(0, 8)}`;
+    const nc = await connectAs('gateway');
+    try {
+      const requestHeaders = headers();
+      requestHeaders.set(DEADLINE_HEADER, String(Date.now() - 1));
+      requestHeaders.set(ACCESS_TOKEN_HEADER, tokenFor(owner));
+      const subject = TasksContract.create.subject;
+      const reply = await nc.request(subject, JSON.stringify({ pattern: subject, data: { title }, id: randomUUID() }), { timeout: 5000, headers: requestHeaders });
+      expect(reply.json<{ err?: { code: string } }>().err).toMatchObject({ code: 'TIMEOUT' });
+    } finally {
+      await nc.close();
+    }
+    expect((await client.request(TasksContract.list, { q: title }, as(owner))).items).toEqual([]);
+    // The same request within its deadline is served.
+    expect(await create(owner, title)).toMatchObject({ title });
   });
 });

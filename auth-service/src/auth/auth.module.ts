@@ -10,11 +10,12 @@ import { UsersService } from '../users/users.service.js';
 import { AuthHandler } from './auth.handler.js';
 import { AuthEvents } from '../events/auth-events.js';
 import { AuthService } from './auth.service.js';
+import { HashingPool } from './hashing-pool.js';
 import { PasswordHasher } from './password-hasher.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity, RefreshSessionEntity])],
   controllers: [AuthHandler, UsersHandler],
-  providers: [AuthEvents, AuthService, UsersService, UsersRepository, RefreshSessionsRepository, RefreshTokens, PasswordHasher],
+  providers: [AuthEvents, AuthService, UsersService, UsersRepository, RefreshSessionsRepository, RefreshTokens, HashingPool, PasswordHasher],
 })
 export class AuthModule {}

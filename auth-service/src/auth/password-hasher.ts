@@ -3,6 +3,7 @@ import bcrypt from 'bcrypt';
 import { APP_ENV } from '#config';
 import { ErrorCode, PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES, RpcError, unsafeTextProblem } from '#contracts';
 import type { AuthEnv } from '../config/auth.env.js';
+import { HashingPool } from './hashing-pool.js';
 
 /**
  * Why a password cannot be used as given, or null. bcrypt reads at most 72 bytes and stops
@@ -28,19 +29,23 @@ export class PasswordHasher {
   /** Compared against when the email is unknown, so both failures take the same time. */
   private readonly decoyHash: Promise<string>;
 
-  constructor(@Inject(APP_ENV) private readonly env: Pick<AuthEnv, 'BCRYPT_ROUNDS'>) {
+  constructor(
+    @Inject(APP_ENV) private readonly env: Pick<AuthEnv, 'BCRYPT_ROUNDS'>,
+    private readonly pool: HashingPool,
+  ) {
     this.decoyHash = bcrypt.hash('decoy-password-never-matches', env.BCRYPT_ROUNDS);
   }
 
   async hash(password: string, field = 'password'): Promise<string> {
     assertUsable(passwordProblem(password, PASSWORD_MIN_BYTES, field));
-    return bcrypt.hash(password, this.env.BCRYPT_ROUNDS);
+    return this.pool.run(() => bcrypt.hash(password, this.env.BCRYPT_ROUNDS));
   }
 
   /** A password that could never have been set is a 400 before any bcrypt work, the same for every email. */
   async verify(password: string, hash: string | undefined, field = 'password'): Promise<boolean> {
     assertUsable(passwordProblem(password, 0, field));
-    const matches = await bcrypt.compare(password, hash ?? (await this.decoyHash));
+    const against = hash ?? (await this.decoyHash);
+    const matches = await this.pool.run(() => bcrypt.compare(password, against));
     return matches && hash !== undefined;
   }
 }

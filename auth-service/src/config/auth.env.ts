@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES } from '#contracts';
 import { baseEnv, healthEnv, jwtEnv, jwtRefreshEnv, jwtSigningEnv, natsEnv, postgresEnv, type EnvOf, type EnvPiece } from '#config';
@@ -5,6 +6,13 @@ import { baseEnv, healthEnv, jwtEnv, jwtRefreshEnv, jwtSigningEnv, natsEnv, post
 const authEnv = (() => ({
   /** 12 in production (~160 ms a hash here); tests run with 4. */
   BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(12),
+  /**
+   * Hashes at once. They run on libuv's thread pool (UV_THREADPOOL_SIZE, 4 by default, shared
+   * with DNS and file work): more than the cores only lengthens each hash.
+   */
+  HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.min(4, availableParallelism())),
+  /** Hashes that may wait for a slot; beyond it, and beyond what fits a request's deadline: 503. */
+  HASH_QUEUE_MAX: z.coerce.number().int().min(0).max(10_000).default(64),
   ADMIN_EMAIL: z.email().optional(),
   // Bytes, not characters: bcrypt would silently drop whatever lies past byte 72.
   ADMIN_PASSWORD: z

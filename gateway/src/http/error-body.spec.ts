@@ -80,4 +80,13 @@ describe('mapError', () => {
     expect(mapped.body.statusCode).toBe(429);
     expect(mapped.headers).toEqual({ 'Retry-After': '42' });
   });
+
+  it('answers shed work (OVERLOADED) and a missing service with 503 and Retry-After', () => {
+    for (const code of [ErrorCode.OVERLOADED, ErrorCode.SERVICE_UNAVAILABLE]) {
+      const mapped = mapError(new RpcError(code, 'Too many sign-ins at once; retry in a moment'), ID);
+      expect(mapped.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+      expect(mapped.headers).toEqual({ 'Retry-After': '1' });
+    }
+    expect(mapError(new RpcError(ErrorCode.TIMEOUT, 'Upstream service timed out'), ID).headers).toEqual({});
+  });
 });

@@ -12,6 +12,27 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   429: ErrorCode.RATE_LIMITED,
 };
 
+/** Network errors of a client whose server is down, restarting or unreachable. */
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** PostgreSQL SQLSTATEs of a server that is going away or not accepting work yet. */
+const POSTGRES_UNAVAILABLE = /^(08|57P0[1-4]|53300)/;
+
+/**
+ * A dependency (database, cache) that is down or restarting, seen through whatever wrapped
+ * its error (TypeORM keeps the driver's in `driverError`): the request may succeed on retry,
+ * so it is 503, not 500.
+ */
+export function isDependencyUnavailable(error: unknown): boolean {
+  for (let cause = error, depth = 0; typeof cause === 'object' && cause !== null && depth < 4; depth += 1) {
+    const { code, message, name } = cause as { code?: unknown; message?: unknown; name?: unknown };
+    if (typeof code === 'string' && (CONNECTION_ERRORS.has(code) || POSTGRES_UNAVAILABLE.test(code))) return true;
+    if (typeof message === 'string' && /Connection terminated|connection timeout|Connection is closed|the database system is (starting up|shutting down)/i.test(message)) return true;
+    if (typeof name === 'string' && /^Mongo(Network|ServerSelection)Error$/.test(name)) return true;
+    cause = (cause as { driverError?: unknown; cause?: unknown }).driverError ?? (cause as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Every failure leaves a service as an error code; unknown ones are logged here and never described. */
 @Catch()
 export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
@@ -27,6 +48,10 @@ export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
       const response = exception.getResponse();
       const message = typeof response === 'object' && response !== null && 'message' in response ? (response.message as string | string[]) : exception.message;
       return { code: HTTP_STATUS_CODES[exception.getStatus()]!, message };
+    }
+    if (isDependencyUnavailable(exception)) {
+      this.logger.warn(`A dependency is unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+      return { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'Service unavailable' };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { code: ErrorCode.INTERNAL, message: 'Internal server error' };

@@ -6,6 +6,7 @@ import { insertOutboxRow, type OutboxMessage } from '#outbox';
 import { TASKS_OUTBOX_TABLE } from '../outbox/task-events.outbox.js';
 import type { TaskFields } from './task.changes.js';
 import { TaskEntity, type TaskRecord } from './task.entity.js';
+import { outOfTime } from './tasks.errors.js';
 import { buildListSql, TASK_COLUMNS, type ListPosition, type NormalizedListQuery } from './list-query.js';
 
 interface TaskRow {
@@ -57,8 +58,20 @@ function toEntity(row: TaskRow): TaskEntity {
 export class TasksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+  /**
+   * With a deadline, no statement may wait or run past it (statement and lock timeouts of the
+   * transaction), and the transaction is rolled back instead of committed once it has passed.
+   */
+  transaction<T>(work: (db: EntityManager) => Promise<T>, deadline?: number): Promise<T> {
+    if (deadline === undefined) return this.dataSource.transaction(work);
+    return this.dataSource.transaction(async (db) => {
+      const budgetMs = Math.floor(deadline - Date.now());
+      if (budgetMs <= 0) throw outOfTime();
+      await db.query(`SET LOCAL statement_timeout = ${budgetMs}; SET LOCAL lock_timeout = ${budgetMs}`);
+      const result = await work(db);
+      if (Date.now() >= deadline) throw outOfTime();
+      return result;
+    });
   }
 
   /** The task and its assignees; `lock` takes the row lock for the rest of the transaction. */
@@ -85,16 +98,24 @@ export class TasksRepository {
     return rows.map((row) => row.user_id);
   }
 
-  /** A new task and its event in one statement: both rows commit, or neither. */
-  async insertWithEvent(task: TaskDto, event: OutboxMessage): Promise<void> {
-    await this.dataSource.query(
+  /**
+   * A new task and its event in one statement: both rows commit, or neither. Nothing is
+   * inserted once `deadline` (epoch ms) has passed by the database's clock, so a statement
+   * held up (a paused or restarting database) cannot commit a task for a client that was
+   * already told it timed out. False when that happened.
+   */
+  async insertWithEvent(task: TaskDto, event: OutboxMessage, deadline?: number): Promise<boolean> {
+    const rows = (await this.dataSource.query(
       `WITH created AS (
          INSERT INTO tasks (id, title, description, status, priority, due_date, owner_id, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9
+          WHERE $13::float8 IS NULL OR clock_timestamp() < to_timestamp($13::float8 / 1000)
+         RETURNING id
        )
-       INSERT INTO ${TASKS_OUTBOX_TABLE} (event_id, subject, payload) SELECT $10, $11, $12 FROM created`,
-      [task.id, task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId, task.version, task.createdAt, event.eventId, event.subject, JSON.stringify(event.payload)],
-    );
+       INSERT INTO ${TASKS_OUTBOX_TABLE} (event_id, subject, payload) SELECT $10, $11, $12 FROM created RETURNING event_id`,
+      [task.id, task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId, task.version, task.createdAt, event.eventId, event.subject, JSON.stringify(event.payload), deadline ?? null],
+    )) as unknown[];
+    return rows.length === 1;
   }
 
   /** Optimistic update: null when the version moved on (or the task is gone). */

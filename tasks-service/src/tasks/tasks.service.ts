@@ -15,7 +15,7 @@ import type {
   UnassignRequest,
   UpdateTaskRequest,
 } from '#contracts';
-import { currentRequestId } from '#logging';
+import { currentDeadline, currentRequestId } from '#logging';
 import { TaskListCache } from '../cache/task-list.cache.js';
 import type { TasksEnv } from '../config/tasks.env.js';
 import { OutboxSignal } from '#outbox';
@@ -26,7 +26,7 @@ import { diffFields, hasChanges, normalizeDate, requestedFields, type TaskChange
 import { toTaskDto, type TaskRecord } from './task.entity.js';
 import { buildTaskEvent } from './task.events.js';
 import { accessOf, canManage, canSee, forbiddenFields } from './task.policy.js';
-import { assigneeStatusOnly, nothingToChange, ownerOrAdminOnly, taskNotFound, unknownAssignee, versionConflict, versionRequired } from './tasks.errors.js';
+import { assigneeStatusOnly, nothingToChange, ownerOrAdminOnly, taskNotFound, unknownAssignee, outOfTime, versionConflict, versionRequired } from './tasks.errors.js';
 import { TasksRepository } from './tasks.repository.js';
 
 /** What a write did: the task to answer with and the users whose lists it may change. */
@@ -71,7 +71,8 @@ export class TasksService {
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
-    await this.tasks.insertWithEvent(task, buildTaskEvent({ type: 'task.created', task, actorId: actor.id, requestId: currentRequestId() ?? null, now }));
+    const event = buildTaskEvent({ type: 'task.created', task, actorId: actor.id, requestId: currentRequestId() ?? null, now });
+    if (!(await this.tasks.insertWithEvent(task, event, currentDeadline()))) throw outOfTime();
     this.outbox.notify();
     await this.listCache.invalidate([task.ownerId]);
     return task;
@@ -185,7 +186,7 @@ export class TasksService {
    * stale, so nobody reads a list older than a write they saw answered.
    */
   private async write(work: (db: EntityManager) => Promise<WriteOutcome>): Promise<TaskDto> {
-    const outcome = await this.tasks.transaction(work);
+    const outcome = await this.tasks.transaction(work, currentDeadline());
     if (outcome.affectedUsers.length > 0) {
       this.outbox.notify();
       await this.listCache.invalidate(outcome.affectedUsers);

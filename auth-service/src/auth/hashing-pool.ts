@@ -1,0 +1,90 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_ENV } from '#config';
+import { ErrorCode, RpcError } from '#contracts';
+import { currentDeadline } from '#logging';
+import type { AuthEnv } from '../config/auth.env.js';
+
+export const overloaded = () => new RpcError(ErrorCode.OVERLOADED, 'Too many sign-ins at once; retry in a moment');
+
+interface Waiting {
+  start: () => void;
+  refuse: (error: RpcError) => void;
+  deadline: number;
+}
+
+/**
+ * bcrypt with bounded concurrency and a bounded queue. The hashes themselves run on libuv's
+ * thread pool (bcrypt's async API), so the event loop stays free; this pool decides how many
+ * may run and which may wait. A request that cannot finish before its deadline, judged from
+ * the queue ahead of it and the measured time of a hash, is refused at once with OVERLOADED
+ * (503 + Retry-After at the gateway) instead of queueing until the gateway gives up: no hash
+ * is ever computed for a client that is no longer waiting.
+ */
+@Injectable()
+export class HashingPool implements OnApplicationShutdown {
+  private running = 0;
+  private readonly waiting: Waiting[] = [];
+  /** Moving average of one hash, in ms; seeded pessimistically until measured. */
+  private averageMs = 250;
+  private closed = false;
+  readonly concurrency: number;
+  readonly queueMax: number;
+
+  constructor(@Inject(APP_ENV) env: Pick<AuthEnv, 'HASH_CONCURRENCY' | 'HASH_QUEUE_MAX'>) {
+    this.concurrency = env.HASH_CONCURRENCY;
+    this.queueMax = env.HASH_QUEUE_MAX;
+  }
+
+  async run<T>(work: () => Promise<T>, deadline = currentDeadline() ?? Number.POSITIVE_INFINITY): Promise<T> {
+    await this.admit(deadline);
+    const started = Date.now();
+    try {
+      return await work();
+    } finally {
+      this.averageMs = this.averageMs * 0.8 + (Date.now() - started) * 0.2;
+      this.running -= 1;
+      this.startNext();
+    }
+  }
+
+  /** Resolves when a slot is ours; refuses at once when the wait could not end in time. */
+  private admit(deadline: number): Promise<void> {
+    if (this.closed) return Promise.reject(overloaded());
+    if (this.running < this.concurrency && this.waiting.length === 0) {
+      if (!this.finishesInTime(0, deadline)) return Promise.reject(overloaded());
+      this.running += 1;
+      return Promise.resolve();
+    }
+    if (this.waiting.length >= this.queueMax || !this.finishesInTime(this.waiting.length + 1, deadline)) return Promise.reject(overloaded());
+    return new Promise((start, refuse) => this.waiting.push({ start, refuse, deadline }));
+  }
+
+  /** Whether a job with `ahead` jobs queued before it would likely finish before `deadline`. */
+  private finishesInTime(ahead: number, deadline: number, now = Date.now()): boolean {
+    const rounds = Math.ceil(ahead / this.concurrency);
+    return now + (rounds + 1) * this.averageMs <= deadline;
+  }
+
+  private startNext(): void {
+    while (this.running < this.concurrency && this.waiting.length > 0) {
+      const next = this.waiting.shift()!;
+      // Its caller has given up (or will have before the hash ends): drop it unstarted.
+      if (!this.finishesInTime(0, next.deadline)) {
+        next.refuse(overloaded());
+        continue;
+      }
+      this.running += 1;
+      next.start();
+    }
+  }
+
+  /** SIGTERM: what runs finishes, what waits is refused now, so the drain ends in time. */
+  onApplicationShutdown(): void {
+    this.closed = true;
+    for (const job of this.waiting.splice(0)) job.refuse(overloaded());
+  }
+
+  stats(): { running: number; waiting: number; averageMs: number } {
+    return { running: this.running, waiting: this.waiting.length, averageMs: this.averageMs };
+  }
+}
