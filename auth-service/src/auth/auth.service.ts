@@ -58,13 +58,15 @@ export class AuthService {
     const claims = await this.refreshTokens.verify(refreshToken);
     if (!claims) throw invalidRefreshToken();
     const next = await this.refreshTokens.sign(claims.sub, claims.fam);
-    const outcome = await this.sessions.rotate(claims.jti, RefreshTokens.hash(refreshToken), {
-      id: next.id,
-      familyId: claims.fam,
-      userId: claims.sub,
-      tokenHash: next.tokenHash,
-      expiresAt: next.expiresAt,
-    });
+    const outcome = await this.sessions.rotate(
+      claims.jti,
+      RefreshTokens.hash(refreshToken),
+      { id: next.id, familyId: claims.fam, userId: claims.sub, tokenHash: next.tokenHash, expiresAt: next.expiresAt },
+      // Nobody in particular revoked it (the thief or the owner presented the used token): no actor.
+      (db, familyId, userId) =>
+        this.events.recordRevocation(db, { userId, actorId: null }, { sessions: 'one', sessionIds: [familyId], reason: 'refresh_token_reused' }),
+    );
+    if (outcome.kind === 'reused') this.events.published();
     if (outcome.kind !== 'rotated') throw invalidRefreshToken();
     const user = await this.users.findById(outcome.userId);
     if (!user) throw invalidRefreshToken();
@@ -79,7 +81,7 @@ export class AuthService {
       if (familyId) {
         await this.inTransaction(async (db) => {
           await this.sessions.revokeFamily(familyId, db);
-          await this.events.record(db, 'user.logout', { userId: claims.sub, actorId: claims.sub, data: { sessions: 'one' } });
+          await this.events.recordRevocation(db, { userId: claims.sub, actorId: claims.sub }, { sessions: 'one', sessionIds: [familyId], reason: 'logout' });
         });
       }
     }
@@ -88,8 +90,8 @@ export class AuthService {
 
   async logoutAll(actor: Actor): Promise<null> {
     await this.inTransaction(async (db) => {
-      await this.sessions.revokeAllOfUser(actor.id, undefined, db);
-      await this.events.record(db, 'user.logout', { userId: actor.id, actorId: actor.id, data: { sessions: 'all' } });
+      const sessionIds = await this.sessions.revokeAllOfUser(actor.id, undefined, db);
+      await this.events.recordRevocation(db, { userId: actor.id, actorId: actor.id }, { sessions: 'all', sessionIds, reason: 'logout_all' });
     });
     return null;
   }
@@ -99,8 +101,18 @@ export class AuthService {
     const user = await this.users.findById(request.actor.id);
     if (!user) throw userGone();
     if (!(await this.passwords.verify(request.currentPassword, user.passwordHash))) throw wrongCurrentPassword();
-    await this.users.updatePassword(user.id, await this.passwords.hash(request.newPassword));
-    await this.sessions.revokeAllOfUser(user.id, request.actor.sessionId);
+    const passwordHash = await this.passwords.hash(request.newPassword);
+    const kept = request.actor.sessionId;
+    // One transaction: the new password, the revocations and their event stand or fall together.
+    await this.inTransaction(async (db) => {
+      await this.users.updatePassword(user.id, passwordHash, db);
+      const sessionIds = await this.sessions.revokeAllOfUser(user.id, kept, db);
+      await this.events.recordRevocation(
+        db,
+        { userId: user.id, actorId: user.id },
+        kept ? { sessions: 'others', sessionIds, keptSessionId: kept, reason: 'password_changed' } : { sessions: 'all', sessionIds, reason: 'password_changed' },
+      );
+    });
     return null;
   }
 

@@ -18,6 +18,12 @@ export interface TokenVerifier {
   verify(token: string): Promise<VerifiedAccessToken | null>;
 }
 
+/** Revoked logins (logout, logout-all, password change): their tokens open no socket. */
+export interface RevocationCheck {
+  /** The reason the login was revoked, or undefined if it was not. Never throws. */
+  reasonFor(sessionId: string): Promise<unknown>;
+}
+
 /** The access token from `auth: { token }` (a `Bearer ` prefix tolerated), or undefined. */
 export function handshakeToken(auth: unknown): string | undefined {
   if (typeof auth !== 'object' || auth === null) return undefined;
@@ -29,20 +35,20 @@ export function handshakeToken(auth: unknown): string | undefined {
 
 /**
  * Namespace middleware: a socket connects only with a valid access token, verified exactly
- * as the gateway verifies it (HS256 pinned, issuer, audience, expiry).
+ * as the gateway verifies it (HS256 pinned, issuer, audience, expiry), of a login that has
+ * not been revoked.
  */
-export function socketAuthMiddleware(tokens: TokenVerifier) {
+export function socketAuthMiddleware(tokens: TokenVerifier, revoked: RevocationCheck) {
   return (socket: TasksSocket, next: (error?: Error) => void): void => {
     const token = handshakeToken(socket.handshake.auth);
     if (!token) return next(new Error(UNAUTHORIZED));
-    tokens.verify(token).then(
-      (user) => {
-        if (!user) return next(new Error(UNAUTHORIZED));
-        socket.data.user = user;
-        next();
-      },
-      () => next(new Error(UNAUTHORIZED)),
-    );
+    const admit = async () => {
+      const user = await tokens.verify(token);
+      if (!user || (await revoked.reasonFor(user.sessionId)) !== undefined) return next(new Error(UNAUTHORIZED));
+      socket.data.user = user;
+      next();
+    };
+    admit().catch(() => next(new Error(UNAUTHORIZED)));
   };
 }
 
