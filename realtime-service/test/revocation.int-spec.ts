@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { AUTH_EVENTS_STREAM } from '#contracts';
-import { Api, connectError, createTask, refreshCookie, registerUser, startStack, waitFor, type EventLog, type Stack, type TestUser, type TokenHolder } from '#testing';
+import { Api, connectError, createTask, refreshCookie, registerUser, startStack, waitFor, waitForConsumerDrained, type EventLog, type Stack, type TestUser, type TokenHolder } from '#testing';
 import { RealtimeContext, type Replica } from './factories/realtime-context.js';
 
 /**
@@ -21,9 +21,11 @@ beforeAll(async () => {
   api = new Api(stack.baseUrl);
   await ctx.open();
   [a, b] = await Promise.all([ctx.startReplica(), ctx.startReplica()]);
-  // A live feed (deliver: new): it must exist before the first revocation.
+  // A live feed (deliver: new): it must exist before the first revocation. Revocations that
+  // earlier suites left in it (while no realtime-service ran) are worked off before timing ours.
   await waitFor(() => ctx.jsm.consumers.info(AUTH_EVENTS_STREAM, 'realtime-service').then(() => true), 15000, 'the realtime-service consumer on AUTH_EVENTS');
-}, 90000);
+  await waitForConsumerDrained(ctx.nc, AUTH_EVENTS_STREAM, 'realtime-service');
+}, 180000);
 afterEach(() => ctx.closeSockets());
 afterAll(async () => {
   await ctx.close();
