@@ -1,6 +1,6 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { VerifiedAccessToken } from '#auth';
-import type { ClientToServerEvents, ServerToClientEvents } from '#contracts';
+import type { ClientToServerEvents, ServerToClientEvents, SessionRevocationReason } from '#contracts';
 
 /** What the handshake established about a socket. */
 export interface SocketData {
@@ -21,7 +21,7 @@ export interface TokenVerifier {
 /** Revoked logins (logout, logout-all, password change): their tokens open no socket. */
 export interface RevocationCheck {
   /** The reason the login was revoked, or undefined if it was not. Never throws. */
-  reasonFor(sessionId: string): Promise<unknown>;
+  reasonFor(sessionId: string): Promise<SessionRevocationReason | undefined>;
 }
 
 /** The access token from `auth: { token }` (a `Bearer ` prefix tolerated), or undefined. */
