@@ -22,6 +22,8 @@ const eventsOf = (since: Date, userId: string, count: number) =>
     return events.length >= count ? events : undefined;
   }, 10000, `${count} auth events of ${userId}`);
 
+const sessionOf = (accessToken: string): string => (JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+
 describe('auth events', () => {
   it('are published once each through the outbox: registered, login, login_failed, logout, role_changed', async () => {
     const since = new Date(Date.now() - 1000);
@@ -39,11 +41,38 @@ describe('auth events', () => {
     const events = await eventsOf(since, user.id, 5);
     expect(events.map((e) => e.type)).toEqual(['user.registered', 'user.login_failed', 'user.login', 'user.logout', 'user.role_changed']);
     expect(new Set(events.map((e) => e.eventId)).size).toBe(5);
-    const [reg, bad, , , role] = events;
+    const [reg, bad, , logout, role] = events;
     expect(reg).toMatchObject({ userId: user.id, actorId: user.id, data: { email } });
+    // The revoked login is named, so realtime-service can end its sockets.
+    expect(logout).toMatchObject({ actorId: user.id, data: { sessions: 'one', sessionIds: [sessionOf(login.response!.accessToken)], reason: 'logout' } });
     expect(bad).toMatchObject({ actorId: null, data: { email } });
     expect(role).toMatchObject({ actorId: adminActor.id, data: { from: 'member', to: 'admin' } });
     expect(JSON.stringify(events)).not.toMatch(/correct horse|wrong password|\$2b\$/);
+  });
+
+  it('name exactly the revoked logins: logout-all every one, a password change all but the caller\'s', async () => {
+    const since = new Date(Date.now() - 1000);
+    const email = uniqueEmail('revoke');
+    const password = 'correct horse battery';
+    const registered = await natsRequest<AuthSession>(nc, AuthContract.register.subject, { email, password, name: 'Rev' });
+    const user = registered.response!.user;
+    const signIn = async (with_ = password) => sessionOf((await natsRequest<AuthSession>(nc, AuthContract.login.subject, { email, password: with_ })).response!.accessToken);
+    const [first, second, third] = [sessionOf(registered.response!.accessToken), await signIn(), await signIn()];
+    const actor = (sessionId: string) => ({ id: user.id, role: 'member', sessionId });
+
+    const changed = await natsRequest(nc, AuthContract.changePassword.subject, { actor: actor(first), currentPassword: password, newPassword: 'another good passphrase' });
+    expect(changed.err).toBeUndefined();
+    const fourth = await signIn('another good passphrase');
+    expect((await natsRequest(nc, AuthContract.logoutAll.subject, { actor: actor(fourth) })).err).toBeUndefined();
+
+    const revocations = (await eventsOf(since, user.id, 6)).filter((e) => e.type === 'user.logout');
+    expect(revocations).toHaveLength(2);
+    const [afterPassword, afterLogoutAll] = revocations;
+    expect(afterPassword).toMatchObject({ actorId: user.id, data: { sessions: 'others', keptSessionId: first, reason: 'password_changed' } });
+    expect([...(afterPassword!.data.sessionIds as string[])].sort()).toEqual([second, third].sort());
+    expect(afterLogoutAll).toMatchObject({ actorId: user.id, data: { sessions: 'all', reason: 'logout_all' } });
+    // Already revoked logins are not named again.
+    expect([...(afterLogoutAll!.data.sessionIds as string[])].sort()).toEqual([first, fourth].sort());
   });
 
   it('records a failed login for an unknown email without a user id', async () => {

@@ -8,6 +8,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PresenceModule } from './presence/presence.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 
 @Module({})
@@ -26,6 +27,7 @@ export class AppModule {
         PresenceModule,
         TasksModule,
         NotificationsModule,
+        SessionsModule,
       ],
     };
   }

@@ -69,7 +69,11 @@ export class AuthService {
       RefreshTokens.hash(refreshToken),
       { id: next.id, familyId: claims.fam, userId: claims.sub, tokenHash: next.tokenHash, expiresAt: next.expiresAt },
       this.env.REFRESH_REUSE_GRACE_S * 1000,
+      // Nobody in particular revoked it (the thief or the owner presented the used token): no actor.
+      (db, familyId, userId) =>
+        this.events.recordRevocation(db, { userId, actorId: null }, { sessions: 'one', sessionIds: [familyId], reason: 'refresh_token_reused' }),
     );
+    if (outcome.kind === 'reused') this.events.published();
     if (outcome.kind === 'replayed') {
       next = await this.refreshTokens.successorOf(claims, outcome.successor.expiresAt);
       // Signed again from the stored expiry: only a changed JWT_REFRESH_TTL could make it differ.
@@ -90,7 +94,7 @@ export class AuthService {
       if (familyId) {
         await this.inTransaction(async (db) => {
           await this.sessions.revokeFamily(familyId, db);
-          await this.events.record(db, 'user.logout', { userId: claims.sub, actorId: claims.sub, data: { sessions: 'one' } });
+          await this.events.recordRevocation(db, { userId: claims.sub, actorId: claims.sub }, { sessions: 'one', sessionIds: [familyId], reason: 'logout' });
         });
       }
     }
@@ -99,8 +103,8 @@ export class AuthService {
 
   async logoutAll(actor: Actor): Promise<null> {
     await this.inTransaction(async (db) => {
-      await this.sessions.revokeAllOfUser(actor.id, undefined, db);
-      await this.events.record(db, 'user.logout', { userId: actor.id, actorId: actor.id, data: { sessions: 'all' } });
+      const sessionIds = await this.sessions.revokeAllOfUser(actor.id, undefined, db);
+      await this.events.recordRevocation(db, { userId: actor.id, actorId: actor.id }, { sessions: 'all', sessionIds, reason: 'logout_all' });
     });
     return null;
   }
@@ -110,8 +114,18 @@ export class AuthService {
     const user = await this.users.findById(actor.id);
     if (!user) throw userGone();
     if (!(await this.passwords.verify(request.currentPassword, user.passwordHash, 'currentPassword'))) throw wrongCurrentPassword();
-    await this.users.updatePassword(user.id, await this.passwords.hash(request.newPassword, 'newPassword'));
-    await this.sessions.revokeAllOfUser(user.id, actor.sessionId);
+    const passwordHash = await this.passwords.hash(request.newPassword, 'newPassword');
+    const kept = actor.sessionId;
+    // One transaction: the new password, the revocations and their event stand or fall together.
+    await this.inTransaction(async (db) => {
+      await this.users.updatePassword(user.id, passwordHash, db);
+      const sessionIds = await this.sessions.revokeAllOfUser(user.id, kept, db);
+      await this.events.recordRevocation(
+        db,
+        { userId: user.id, actorId: user.id },
+        kept ? { sessions: 'others', sessionIds, keptSessionId: kept, reason: 'password_changed' } : { sessions: 'all', sessionIds, reason: 'password_changed' },
+      );
+    });
     return null;
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, authEventSubject, type AuthEvent, type AuthEventType } from '#contracts';
+import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, authEventSubject, type AuthEvent, type AuthEventType, type SessionsRevokedData } from '#contracts';
 import { currentRequestId } from '#logging';
 import { eventStreamConfig, insertOutboxRow, OutboxSignal, type OutboxMessage } from '#outbox';
 
@@ -36,6 +36,11 @@ export class AuthEvents {
   /** Call inside the change's transaction; `published()` after it commits. */
   record(db: EntityManager, type: AuthEventType, input: AuthEventInput): Promise<void> {
     return insertOutboxRow(db, AUTH_OUTBOX_TABLE, buildAuthEvent(type, input));
+  }
+
+  /** Every revocation of logins is a `user.logout` event naming exactly which ones, so realtime-service can end their sockets. */
+  recordRevocation(db: EntityManager, input: Omit<AuthEventInput, 'data'>, data: SessionsRevokedData): Promise<void> {
+    return this.record(db, 'user.logout', { ...input, data });
   }
 
   published(): void {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, IsNull, Not, type EntityManager, type Repository } from 'typeorm';
+import { DataSource, IsNull, type EntityManager, type Repository } from 'typeorm';
 import { RefreshSessionEntity } from './refresh-session.entity.js';
 
 export type NewRefreshSession = Pick<RefreshSessionEntity, 'id' | 'familyId' | 'userId' | 'tokenHash' | 'expiresAt'>;
@@ -30,7 +30,14 @@ export class RefreshSessionsRepository {
    * deterministic) is alive, is a replay (two tabs refreshing at once, RFC 9700 §4.14.2);
    * used again later, it is a reuse and revokes the family.
    */
-  rotate(id: string, tokenHash: string, successor: NewRefreshSession, graceMs = 0): Promise<RotationOutcome> {
+  rotate(
+    id: string,
+    tokenHash: string,
+    successor: NewRefreshSession,
+    graceMs = 0,
+    /** Runs in the transaction that revokes a reused token's family, so the revocation's event commits with it. */
+    onFamilyRevoked?: (db: EntityManager, familyId: string, userId: string) => Promise<void>,
+  ): Promise<RotationOutcome> {
     return this.dataSource.transaction(async (tx) => {
       const sessions = tx.getRepository(RefreshSessionEntity);
       const current = await sessions.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -43,6 +50,7 @@ export class RefreshSessionsRepository {
           if (alive) return { kind: 'replayed', userId: current.userId, familyId: current.familyId, successor: next };
         }
         await sessions.update({ familyId: current.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+        await onFamilyRevoked?.(tx, current.familyId, current.userId);
         return { kind: 'reused', userId: current.userId, familyId: current.familyId };
       }
       if (current.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' };
@@ -61,11 +69,25 @@ export class RefreshSessionsRepository {
     await db.getRepository(RefreshSessionEntity).update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
-  /** Every login of the user, except `keepFamilyId` (the caller's own, on a password change). */
-  async revokeAllOfUser(userId: string, keepFamilyId?: string, db: EntityManager = this.sessions.manager): Promise<void> {
-    await db.getRepository(RefreshSessionEntity).update(
-      keepFamilyId ? { userId, revokedAt: IsNull(), familyId: Not(keepFamilyId) } : { userId, revokedAt: IsNull() },
-      { revokedAt: new Date() },
-    );
+  /**
+   * Every login of the user, except `keepFamilyId` (the caller's own, on a password change).
+   * Answers the revoked logins that may still have unexpired access tokens: those with an
+   * unexpired refresh token, since each access token is issued together with a refresh token
+   * that outlives it. Long-expired logins are revoked too but not listed, so the list stays
+   * as short as the user's recent logins.
+   */
+  async revokeAllOfUser(userId: string, keepFamilyId?: string, db: EntityManager = this.sessions.manager): Promise<string[]> {
+    const query = db
+      .getRepository(RefreshSessionEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: new Date() })
+      .where('user_id = :userId AND revoked_at IS NULL', { userId })
+      .returning(['familyId', 'expiresAt']);
+    if (keepFamilyId) query.andWhere('family_id <> :keepFamilyId', { keepFamilyId });
+    const { raw } = await query.execute();
+    const now = Date.now();
+    const live = (raw as { family_id: string; expires_at: Date }[]).filter((row) => new Date(row.expires_at).getTime() > now);
+    return [...new Set(live.map((row) => row.family_id))];
   }
 }

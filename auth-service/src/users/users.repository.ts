@@ -51,8 +51,8 @@ export class UsersRepository {
     return result.length > 0;
   }
 
-  async updatePassword(id: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id }, { passwordHash });
+  async updatePassword(id: string, passwordHash: string, db: EntityManager = this.users.manager): Promise<void> {
+    await db.getRepository(UserEntity).update({ id }, { passwordHash });
   }
 
   async updateRole(id: string, role: Role, db: EntityManager = this.users.manager): Promise<UserEntity | null> {

@@ -30,6 +30,28 @@ export interface AuthEvent {
   requestId: string | null;
 }
 
+/** Why logins were revoked: `data.reason` of a `user.logout` event. */
+export const SESSION_REVOCATION_REASONS = ['logout', 'logout_all', 'password_changed', 'refresh_token_reused'] as const;
+export type SessionRevocationReason = (typeof SESSION_REVOCATION_REASONS)[number];
+
+/**
+ * `data` of every `user.logout` event: exactly which logins were revoked, so that a
+ * consumer (realtime-service) can end what belongs to them. A login is a refresh-token
+ * family; its id is the `sid` claim of every access token issued for it.
+ */
+export type SessionsRevokedData = {
+  /** `one`: a single login; `all`: every login of the user; `others`: all but `keptSessionId`. */
+  sessions: 'one' | 'all' | 'others';
+  /** The revoked logins that can still have unexpired access tokens (possibly none). */
+  sessionIds: string[];
+  /** `others` only: the caller's own login, which stays signed in. */
+  keptSessionId?: string;
+  reason: SessionRevocationReason;
+};
+
+/** Every revocation of a login is a `user.logout` event on this subject. */
+export const SESSIONS_REVOKED_SUBJECT = authEventSubject('user.logout');
+
 export const EVENT_TYPES = [...TASK_EVENT_TYPES, ...AUTH_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EmptyRequest } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
-import type { NotificationDto } from './events.contract.js';
+import type { NotificationDto, SessionRevocationReason } from './events.contract.js';
 import type { TaskEvent } from './tasks.contract.js';
 
 /** Socket.IO namespace and path served by realtime-service. */
@@ -24,6 +24,12 @@ export interface ServerToClientEvents {
   'task:unassigned': (event: ClientTaskEvent) => void;
   'notification:new': (notification: NotificationDto) => void;
   'auth:expired': () => void;
+  /** The socket's login was revoked (logout, logout-all, password change, refresh-token reuse); it is disconnected next. */
+  'session:revoked': (payload: SessionRevokedPayload) => void;
+}
+
+export interface SessionRevokedPayload {
+  reason: SessionRevocationReason;
 }
 
 export interface ClientToServerEvents {

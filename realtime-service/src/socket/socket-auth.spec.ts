@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { VerifiedAccessToken } from '#auth';
-import { handshakeToken, msUntilExpiry, socketAuthMiddleware, UNAUTHORIZED, type TasksSocket, type TokenVerifier } from './socket-auth.js';
+import { handshakeToken, msUntilExpiry, socketAuthMiddleware, UNAUTHORIZED, type RevocationCheck, type TasksSocket, type TokenVerifier } from './socket-auth.js';
 
 const user: VerifiedAccessToken = { id: '3b241101-e2bb-4255-8caf-4136c566a962', role: 'member', sessionId: '9b2e2d3c-5a5c-4c2e-8d0c-0b2b5b0d6a11', expiresAt: 2_000_000_000 };
 
@@ -8,8 +8,10 @@ function socketWith(auth: unknown): TasksSocket {
   return { handshake: { auth }, data: {} } as unknown as TasksSocket;
 }
 
-function run(verifier: TokenVerifier, socket: TasksSocket): Promise<Error | undefined> {
-  return new Promise((resolve) => socketAuthMiddleware(verifier)(socket, resolve));
+const notRevoked: RevocationCheck = { reasonFor: () => Promise.resolve(undefined) };
+
+function run(verifier: TokenVerifier, socket: TasksSocket, revoked = notRevoked): Promise<Error | undefined> {
+  return new Promise((resolve) => socketAuthMiddleware(verifier, revoked)(socket, resolve));
 }
 
 describe('socket handshake auth', () => {
@@ -40,6 +42,14 @@ describe('socket handshake auth', () => {
       throw new Error('boom');
     });
     expect((await run({ verify: throwing }, socketWith({ token: 'x' })))?.message).toBe(UNAUTHORIZED);
+  });
+
+  it('refuses a valid token of a revoked login, checking the token\'s own session', async () => {
+    const reasonFor = jest.fn<RevocationCheck['reasonFor']>().mockResolvedValue('logout_all');
+    const socket = socketWith({ token: 'good' });
+    expect((await run({ verify: jest.fn<TokenVerifier['verify']>().mockReturnValue(user) }, socket, { reasonFor }))?.message).toBe(UNAUTHORIZED);
+    expect(reasonFor).toHaveBeenCalledWith(user.sessionId);
+    expect(socket.data.user).toBeUndefined();
   });
 
   it('times expiry from the token exp, bounded for setTimeout', () => {

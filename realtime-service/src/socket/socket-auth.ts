@@ -1,6 +1,6 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { VerifiedAccessToken } from '#auth';
-import type { ClientToServerEvents, ServerToClientEvents } from '#contracts';
+import type { ClientToServerEvents, ServerToClientEvents, SessionRevocationReason } from '#contracts';
 
 /** What the handshake established about a socket. */
 export interface SocketData {
@@ -20,6 +20,12 @@ export interface TokenVerifier {
   verify(token: string): VerifiedAccessToken | null;
 }
 
+/** Revoked logins (logout, logout-all, password change): their tokens open no socket. */
+export interface RevocationCheck {
+  /** The reason the login was revoked, or undefined if it was not. Never throws. */
+  reasonFor(sessionId: string): Promise<SessionRevocationReason | undefined>;
+}
+
 /** The access token from `auth: { token }` (a `Bearer ` prefix tolerated), or undefined. */
 export function handshakeToken(auth: unknown): string | undefined {
   if (typeof auth !== 'object' || auth === null) return undefined;
@@ -31,22 +37,21 @@ export function handshakeToken(auth: unknown): string | undefined {
 
 /**
  * Namespace middleware: a socket connects only with a valid access token, verified exactly
- * as the gateway verifies it (public keys by kid, ES256 pinned, issuer, audience, expiry).
+ * as the gateway verifies it (public keys by kid, ES256 pinned, issuer, audience, expiry), of a
+ * login that has not been revoked.
  */
-export function socketAuthMiddleware(tokens: TokenVerifier) {
+export function socketAuthMiddleware(tokens: TokenVerifier, revoked: RevocationCheck) {
   return (socket: TasksSocket, next: (error?: Error) => void): void => {
     const token = handshakeToken(socket.handshake.auth);
     if (!token) return next(new Error(UNAUTHORIZED));
-    let user: VerifiedAccessToken | null;
-    try {
-      user = tokens.verify(token);
-    } catch {
-      user = null;
-    }
-    if (!user) return next(new Error(UNAUTHORIZED));
-    socket.data.user = user;
-    socket.data.accessToken = token;
-    next();
+    const admit = async () => {
+      const user = tokens.verify(token);
+      if (!user || (await revoked.reasonFor(user.sessionId)) !== undefined) return next(new Error(UNAUTHORIZED));
+      socket.data.user = user;
+      socket.data.accessToken = token;
+      next();
+    };
+    admit().catch(() => next(new Error(UNAUTHORIZED)));
   };
 }
 

@@ -10,9 +10,11 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import { AccessTokenVerifier } from '#auth';
-import { REALTIME_NAMESPACE, REALTIME_PATH, type Ack, type NotificationDto, type TaskEvent } from '#contracts';
+import { REALTIME_NAMESPACE, REALTIME_PATH, type Ack, type NotificationDto, type SessionRevocationReason, type TaskEvent } from '#contracts';
 import { RealtimeMetrics } from '../metrics/realtime-metrics.service.js';
 import { PresenceService } from '../presence/presence.service.js';
+import { sessionRoom } from '../sessions/session-revocation.js';
+import { RevokedSessions } from '../socket/revoked-sessions.js';
 import { msUntilExpiry, socketAuthMiddleware, type TasksNamespace, type TasksSocket } from '../socket/socket-auth.js';
 import {
   ADMINS_ROOM,
@@ -46,19 +48,22 @@ export class TasksGateway implements OnGatewayInit<TasksNamespace>, OnGatewayCon
     private readonly presence: PresenceService,
     private readonly visibility: TaskVisibility,
     private readonly metrics: RealtimeMetrics,
+    private readonly revoked: RevokedSessions,
   ) {}
 
   afterInit(server: TasksNamespace): void {
-    server.use(socketAuthMiddleware(this.tokens));
+    server.use(socketAuthMiddleware(this.tokens, this.revoked));
   }
 
   /** Synchronous up to the joins, so an event emitted right after `connect` already finds the socket. */
   handleConnection(socket: TasksSocket): void {
     const user = socket.data.user;
-    void socket.join(user.role === 'admin' ? [userRoom(user.id), ADMINS_ROOM] : userRoom(user.id));
+    const rooms = [userRoom(user.id), sessionRoom(user.sessionId)];
+    void socket.join(user.role === 'admin' ? [...rooms, ADMINS_ROOM] : rooms);
     this.scheduleExpiry(socket);
     this.metrics.connectedSockets.inc();
     void this.presence.connected(socket.id, user.id);
+    void this.endIfRevoked(socket);
   }
 
   handleDisconnect(socket: TasksSocket): void {
@@ -103,6 +108,31 @@ export class TasksGateway implements OnGatewayInit<TasksNamespace>, OnGatewayCon
   emitNotification(userId: string, notification: NotificationDto): void {
     this.server.to(userRoom(userId)).emit('notification:new', notification);
     this.metrics.eventsEmitted.inc({ event: 'notification:new' });
+  }
+
+  /**
+   * Every socket of these logins, on every replica, learns why and is then disconnected
+   * (the whole connection closed, so nothing rests on the client's cooperation). The Redis
+   * adapter publishes both on one connection, so every replica sees them in this order.
+   */
+  endSessions(sessionIds: string[], reason: SessionRevocationReason): void {
+    if (sessionIds.length === 0) return;
+    const rooms = sessionIds.map(sessionRoom);
+    this.server.to(rooms).emit('session:revoked', { reason });
+    this.server.in(rooms).disconnectSockets(true);
+    this.metrics.eventsEmitted.inc({ event: 'session:revoked' });
+  }
+
+  /**
+   * The handshake checked the login before the socket joined its session room; a revocation
+   * handled in between disconnected the room without this socket. Its Redis entry is written
+   * before that disconnect, so checking again after the join closes the gap.
+   */
+  private async endIfRevoked(socket: TasksSocket): Promise<void> {
+    const reason = await this.revoked.reasonFor(socket.data.user.sessionId);
+    if (reason === undefined || !socket.connected) return;
+    socket.emit('session:revoked', { reason });
+    socket.disconnect(true);
   }
 
   /** At the token's expiry: tell the client, then disconnect it (it must reconnect with a fresh token). */
