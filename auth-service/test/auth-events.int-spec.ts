@@ -58,12 +58,13 @@ describe('auth events', () => {
     const user = registered.response!.user;
     const signIn = async (with_ = password) => sessionOf((await natsRequest<AuthSession>(nc, AuthContract.login.subject, { email, password: with_ })).response!.accessToken);
     const [first, second, third] = [sessionOf(registered.response!.accessToken), await signIn(), await signIn()];
-    const actor = (sessionId: string) => ({ id: user.id, role: 'member', sessionId });
+    // Acting for the user of one login: their access token of that login, as the gateway forwards it.
+    const as = (sessionId: string) => ({ accessToken: tokenFor({ id: user.id, role: 'member', sessionId }) });
 
-    const changed = await natsRequest(nc, AuthContract.changePassword.subject, { actor: actor(first), currentPassword: password, newPassword: 'another good passphrase' });
+    const changed = await natsRequest(nc, AuthContract.changePassword.subject, { currentPassword: password, newPassword: 'another good passphrase' }, as(first));
     expect(changed.err).toBeUndefined();
     const fourth = await signIn('another good passphrase');
-    expect((await natsRequest(nc, AuthContract.logoutAll.subject, { actor: actor(fourth) })).err).toBeUndefined();
+    expect((await natsRequest(nc, AuthContract.logoutAll.subject, {}, as(fourth))).err).toBeUndefined();
 
     const revocations = (await eventsOf(since, user.id, 6)).filter((e) => e.type === 'user.logout');
     expect(revocations).toHaveLength(2);
