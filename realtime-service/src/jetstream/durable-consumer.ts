@@ -28,6 +28,15 @@ export interface DurableConsumerOptions {
 
 const MAX_BACKOFF_MS = 5000;
 
+/** A message's JSON body, or undefined when it is not JSON: the caller's parser then refuses it. */
+export function jsonBody(message: { json<T>(): T }): unknown {
+  try {
+    return message.json<unknown>();
+  } catch {
+    return undefined;
+  }
+}
+
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

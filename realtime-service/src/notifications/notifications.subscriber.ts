@@ -3,6 +3,7 @@ import type { Msg, Subscription } from '@nats-io/transport-node';
 import { NOTIFICATION_CREATED_SUBJECT } from '#contracts';
 import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME } from '../config/realtime.env.js';
+import { jsonBody } from '../jetstream/durable-consumer.js';
 import { TasksGateway } from '../tasks/tasks.gateway.js';
 import { parseNotificationCreated } from './notification-message.js';
 
@@ -43,12 +44,7 @@ export class NotificationsSubscriber implements OnApplicationBootstrap, BeforeAp
   }
 
   private handle(message: Msg): void {
-    let raw: unknown;
-    try {
-      raw = message.json();
-    } catch {
-      raw = undefined;
-    }
+    const raw = jsonBody(message);
     const parsed = parseNotificationCreated(raw);
     if (!parsed) {
       this.logger.warn(`Dropping a malformed ${NOTIFICATION_CREATED_SUBJECT} message`);

@@ -3,7 +3,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { AUTH_EVENTS_STREAM, SESSIONS_REVOKED_SUBJECT } from '#contracts';
 import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME } from '../config/realtime.env.js';
-import { describeError, DurableConsumer } from '../jetstream/durable-consumer.js';
+import { describeError, DurableConsumer, jsonBody } from '../jetstream/durable-consumer.js';
 import { RevokedSessions } from '../socket/revoked-sessions.js';
 import { TasksGateway } from '../tasks/tasks.gateway.js';
 import { parseSessionRevocation } from './session-revocation.js';
@@ -48,12 +48,7 @@ export class SessionRevocationsConsumer implements OnApplicationBootstrap, Befor
 
   /** Idempotent, so a redelivery (lost ack, or a retry after Redis failed) just repeats it. */
   private async handle(message: JsMsg): Promise<void> {
-    let event: unknown;
-    try {
-      event = message.json();
-    } catch {
-      event = undefined;
-    }
+    const event = jsonBody(message);
     const revocation = parseSessionRevocation(event);
     if (!revocation) {
       this.logger.warn(`Dropping a user.logout event that names no sessions on ${message.subject} (seq ${message.seq})`);

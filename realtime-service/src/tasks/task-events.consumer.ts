@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX } from '#contracts';
 import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME } from '../config/realtime.env.js';
-import { describeError, DurableConsumer } from '../jetstream/durable-consumer.js';
+import { describeError, DurableConsumer, jsonBody } from '../jetstream/durable-consumer.js';
 import { REDIS } from '../redis/redis.module.js';
 import { isRoutableTaskEvent } from './task-fanout.js';
 import { TasksGateway } from './tasks.gateway.js';
@@ -50,12 +50,7 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async handle(message: JsMsg): Promise<void> {
-    let event: unknown;
-    try {
-      event = message.json();
-    } catch {
-      event = undefined;
-    }
+    const event = jsonBody(message);
     if (!isRoutableTaskEvent(event)) {
       this.logger.warn(`Dropping an unroutable message on ${message.subject} (seq ${message.seq})`);
       message.term();
