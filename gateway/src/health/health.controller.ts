@@ -34,8 +34,9 @@ export class HealthController {
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   @ApiResponse({ status: 503, type: ErrorResponseDto })
   async ready(): Promise<{ status: 'ok' }> {
+    // Pings are exempt from the in-flight limit: an overloaded service is busy, not unready.
     if (!this.nats.isConnected()) throw new ServiceUnavailableException('NATS not connected');
-    const results = await Promise.allSettled(READINESS_TARGETS.map((target) => this.nats.request(target.ping, {}, { timeoutMs: this.env.READINESS_TIMEOUT_MS })));
+    const results = await Promise.allSettled(READINESS_TARGETS.map((target) => this.nats.request(target.ping, {}, { timeoutMs: this.env.READINESS_TIMEOUT_MS, unlimited: true })));
     const failed = READINESS_TARGETS.flatMap((target, i) => {
       const result = results[i]!;
       return result.status === 'rejected' ? [describeTarget(target.name, result.reason)] : [];
