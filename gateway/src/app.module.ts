@@ -27,7 +27,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
-        NatsClientModule.forRoot({ connection: natsConnectionOptions(env, 'gateway'), requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS }),
+        NatsClientModule.forRoot({
+          connection: natsConnectionOptions(env, 'gateway'),
+          requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS,
+          maxInFlightPerService: env.GATEWAY_MAX_IN_FLIGHT_PER_SERVICE,
+        }),
         AccessTokenModule.forRoot({ publicKeys: env.JWT_PUBLIC_KEYS, ttlSeconds: env.JWT_ACCESS_TTL }),
         RedisModule,
         RateLimitModule,

@@ -2,14 +2,21 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { AuthContract, type PingResponse } from '#contracts';
 import { SERVICE_NAME } from '../database/database.module.js';
+import { DependencyChecks } from '#health';
 import { ServiceCall } from '#nats';
 
 @Controller()
 export class PingHandler {
-  /** Readiness probes carry no user. */
+  constructor(private readonly dependencies: DependencyChecks) {}
+
+  /**
+   * Readiness probes carry no user. The answer is the probe server's own readiness (cached
+   * briefly), so the gateway's /health/ready names a dependency that is down or hung.
+   */
   @ServiceCall()
   @MessagePattern(AuthContract.ping.subject)
-  ping(): PingResponse {
+  async ping(): Promise<PingResponse> {
+    await this.dependencies.assertReady();
     return { service: SERVICE_NAME };
   }
 }

@@ -22,6 +22,11 @@ const gatewayEnv = (() => ({
   REALTIME_PROXY_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Readiness fails when a service does not answer its ping within this time. */
   READINESS_TIMEOUT_MS: positiveInt.default(1000),
+  /**
+   * Requests in flight to one service beyond which the gateway answers 503 at once (admission
+   * control): a slow service cannot pile up unbounded waiting requests and sockets.
+   */
+  GATEWAY_MAX_IN_FLIGHT_PER_SERVICE: positiveInt.default(256),
 })) satisfies EnvPiece;
 
 export const gatewayEnvSchema = [baseEnv, httpEnv(3001), natsEnv, redisEnv, jwtEnv, corsEnv, gatewayEnv] as const;

@@ -6,7 +6,7 @@ import { NatsRpcClient } from '#nats';
 import { Public } from '../auth/auth.decorators.js';
 import type { GatewayEnv } from '../config/gateway.env.js';
 import { SkipRateLimit } from '../rate-limit/rate-limit.guard.js';
-import { describeFailures, READINESS_TARGETS } from './readiness.js';
+import { describeFailures, describeTarget, READINESS_TARGETS } from './readiness.js';
 
 /** A plain controller: the checks are two, and terminus's error body is not the SPEC shape. */
 @ApiTags('health')
@@ -30,13 +30,17 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: NATS connected and every service answers its ping' })
+  @ApiOperation({ summary: 'Readiness: NATS connected and every service answers its ping (each checks its own dependencies)' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   @ApiResponse({ status: 503, type: ErrorResponseDto })
   async ready(): Promise<{ status: 'ok' }> {
+    // Pings are exempt from the in-flight limit: an overloaded service is busy, not unready.
     if (!this.nats.isConnected()) throw new ServiceUnavailableException('NATS not connected');
-    const results = await Promise.allSettled(READINESS_TARGETS.map((target) => this.nats.request(target.ping, {}, { timeoutMs: this.env.READINESS_TIMEOUT_MS })));
-    const failed = READINESS_TARGETS.filter((_, i) => results[i]!.status === 'rejected').map((target) => target.name);
+    const results = await Promise.allSettled(READINESS_TARGETS.map((target) => this.nats.request(target.ping, {}, { timeoutMs: this.env.READINESS_TIMEOUT_MS, unlimited: true })));
+    const failed = READINESS_TARGETS.flatMap((target, i) => {
+      const result = results[i]!;
+      return result.status === 'rejected' ? [describeTarget(target.name, result.reason)] : [];
+    });
     if (failed.length > 0) {
       this.logger.warn(`Not ready: ${failed.join(', ')}`);
       throw new ServiceUnavailableException(describeFailures(failed));

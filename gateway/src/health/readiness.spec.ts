@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { describeFailures, READINESS_TARGETS } from './readiness.js';
+import { ErrorCode, RpcError } from '#contracts';
+import { describeFailures, describeTarget, READINESS_TARGETS } from './readiness.js';
 
 describe('readiness', () => {
   it('pings auth-service, tasks-service and events-service, and not realtime-service', () => {
@@ -14,5 +15,13 @@ describe('readiness', () => {
   it('names what failed', () => {
     expect(describeFailures(['auth-service'])).toBe('auth-service not ready');
     expect(describeFailures(['auth-service', 'tasks-service'])).toBe('auth-service, tasks-service not ready');
+  });
+
+  it('names the dependency a service reports down, and only a plain name', () => {
+    const down = new RpcError(ErrorCode.SERVICE_UNAVAILABLE, 'postgres not ready', { dependencies: ['postgres'] });
+    expect(describeTarget('tasks-service', down)).toBe('tasks-service (postgres)');
+    expect(describeTarget('tasks-service', new RpcError(ErrorCode.TIMEOUT, 'timed out'))).toBe('tasks-service');
+    expect(describeTarget('tasks-service', new RpcError(ErrorCode.SERVICE_UNAVAILABLE, 'x', { dependencies: ['<script>', 42] }))).toBe('tasks-service');
+    expect(describeTarget('tasks-service', new Error('boom'))).toBe('tasks-service');
   });
 });

@@ -30,6 +30,7 @@ import {
 } from '#contracts';
 import { ApiErrors } from '../http/api-errors.decorator.js';
 import { conflictCurrent } from '../http/error-body.js';
+import { parseIdempotencyKey } from './idempotency-key.js';
 import { resolveVersion, taskEtag } from './task-version.js';
 
 /** The 409 of a stale PATCH: the error shape plus the task as it is now, to merge and retry. */
@@ -49,10 +50,25 @@ export class TasksController {
 
   @Post()
   @ApiOperation({ summary: 'Create a task owned by the caller' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Makes a retry safe: 1-200 visible ASCII characters, unique per create (e.g. a UUID), kept per user for 24 h. ' +
+      'A retry with the same key and body answers 201 with the task the first request created; the same key with a different body is 409.',
+    schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' },
+  })
   @ApiCreatedResponse({ type: TaskDto, headers: ETAG_HEADER })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The Idempotency-Key was already used with a different body' })
   @ApiErrors(400, 401, 413)
-  async create(@Body() body: CreateTaskBody, @Res({ passthrough: true }) reply: FastifyReply): Promise<TaskDto> {
-    return withEtag(reply, await this.nats.request(TasksContract.create, body));
+  async create(
+    @Body() body: CreateTaskBody,
+    @Headers('idempotency-key') idempotencyKeyHeader: string | string[] | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TaskDto> {
+    const idempotencyKey = parseIdempotencyKey(idempotencyKeyHeader);
+    const request = idempotencyKey === undefined ? body : { ...body, idempotencyKey };
+    return withEtag(reply, await this.nats.request(TasksContract.create, request));
   }
 
   @Get()

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateIf } from 'class-validator';
 import { EmptyRequest, PageQuery, type Page } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
 import { SafeText } from './safe-text.js';
@@ -71,6 +71,21 @@ export class CreateTaskBody {
   @ValidateIf((_, value) => value !== null)
   @IsISO8601({ strict: true })
   dueDate?: string | null;
+}
+
+/** 1–200 visible ASCII characters (no spaces): what `Idempotency-Key` may hold. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * What the gateway sends tasks-service: the body, plus the client's `Idempotency-Key` header
+ * when it sent one (never accepted in the HTTP body: the gateway validates `CreateTaskBody`).
+ */
+export class CreateTaskRequest extends CreateTaskBody {
+  @IsOptional()
+  @IsString()
+  @SafeText()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must be 1-200 visible ASCII characters' })
+  idempotencyKey?: string;
 }
 
 /** Fields that may change (each optional, validated as on create); `version` may come here or in `If-Match`. */
@@ -206,7 +221,7 @@ export interface TaskEvent {
 
 export const TasksContract = {
   ping: defineRequest<Record<string, never>, PingResponse>('tasks.ping'),
-  create: defineRequest<CreateTaskBody, TaskDto>('tasks.create'),
+  create: defineRequest<CreateTaskRequest, TaskDto>('tasks.create'),
   get: defineRequest<TaskRequest, TaskDto>('tasks.get'),
   update: defineRequest<UpdateTaskRequest, TaskDto>('tasks.update'),
   delete: defineRequest<TaskRequest, null>('tasks.delete'),

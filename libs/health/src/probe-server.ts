@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DependencyChecks } from './dependency-checks.js';
 import { ServiceMetrics } from './service-metrics.js';
 
 export interface ReadinessCheck {
@@ -11,14 +12,11 @@ export interface ReadinessCheck {
 export interface ProbeOptions {
   port: number;
   checks: ReadinessCheck[];
+  /** Per check (default 300 ms); results are shared for `cacheMs` (default 1 s). */
   timeoutMs?: number;
+  cacheMs?: number;
 }
 export const PROBE_OPTIONS = Symbol('PROBE_OPTIONS');
-
-function withTimeout(work: Promise<unknown>, ms: number): Promise<unknown> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([work, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]).finally(() => clearTimeout(timer));
-}
 
 /**
  * NATS-only services have no HTTP API; this small server gives orchestrators and Prometheus
@@ -33,12 +31,12 @@ export class ProbeServer implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     @Inject(PROBE_OPTIONS) private readonly options: ProbeOptions,
     private readonly metrics: ServiceMetrics,
+    private readonly dependencies: DependencyChecks,
   ) {}
 
   async readiness(): Promise<string[]> {
     if (this.shuttingDown) return ['shutting down'];
-    const results = await Promise.allSettled(this.options.checks.map((c) => withTimeout(Promise.resolve().then(c.check), this.options.timeoutMs ?? 1000)));
-    return this.options.checks.filter((_, i) => results[i]!.status === 'rejected').map((c) => c.name);
+    return this.dependencies.failing();
   }
 
   async onApplicationBootstrap(): Promise<void> {

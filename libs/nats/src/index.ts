@@ -9,3 +9,4 @@ export * from './bootstrap.js';
 export * from './rpc-providers.js';
 export * from './caller.js';
 export * from './deadline.js';
+export * from './in-flight-limiter.js';

@@ -5,11 +5,17 @@ import { ErrorCode, isRpcErrorBody, RpcError, type RequestContract, type Request
 import { currentAccessToken, currentDeadline, currentRequestId, REQUEST_ID_HEADER } from '#logging';
 import { ACCESS_TOKEN_HEADER } from './caller.js';
 import { DEADLINE_HEADER } from './deadline.js';
+import { InFlightLimiter } from './in-flight-limiter.js';
 
 export interface NatsClientOptions {
   /** From natsConnectionOptions(env, role): servers, credentials, TLS, inbox prefix. */
   connection: NodeConnectionOptions;
   requestTimeoutMs: number;
+  /**
+   * At most this many requests in flight to one service (a subject's first token); beyond it
+   * a request is refused at once with OVERLOADED (503 + Retry-After). Unset: no limit.
+   */
+  maxInFlightPerService?: number;
 }
 export const NATS_CLIENT_OPTIONS = Symbol('NATS_CLIENT_OPTIONS');
 
@@ -20,6 +26,8 @@ export interface RequestOptions {
    * gateway's caller, or the caller a service is answering); a socket passes its own.
    */
   accessToken?: string;
+  /** Not counted against (nor refused by) the in-flight limit: readiness pings, which must never be shed. */
+  unlimited?: boolean;
 }
 
 interface ReplyPacket {
@@ -39,8 +47,11 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
   private connecting?: Promise<NatsConnection>;
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
+  private readonly limiter?: InFlightLimiter;
 
-  constructor(@Inject(NATS_CLIENT_OPTIONS) private readonly options: NatsClientOptions) {}
+  constructor(@Inject(NATS_CLIENT_OPTIONS) private readonly options: NatsClientOptions) {
+    if (options.maxInFlightPerService !== undefined) this.limiter = new InFlightLimiter(options.maxInFlightPerService);
+  }
 
   /**
    * Connects in the background: the app starts (and answers liveness, and 503s) while NATS
@@ -81,8 +92,19 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
   async request<C extends RequestContract<unknown, unknown>>(
     contract: C,
     data: RequestOf<C>,
-    { timeoutMs = this.options.requestTimeoutMs, accessToken = currentAccessToken() }: RequestOptions = {},
+    { timeoutMs = this.options.requestTimeoutMs, accessToken = currentAccessToken(), unlimited = false }: RequestOptions = {},
   ): Promise<ResponseOf<C>> {
+    if (!this.limiter || unlimited) return this.send(contract, data, timeoutMs, accessToken);
+    const release = this.limiter.tryAcquire(contract.subject);
+    if (!release) throw new RpcError(ErrorCode.OVERLOADED, 'Service overloaded; retry shortly');
+    try {
+      return await this.send(contract, data, timeoutMs, accessToken);
+    } finally {
+      release();
+    }
+  }
+
+  private async send<C extends RequestContract<unknown, unknown>>(contract: C, data: RequestOf<C>, timeoutMs: number, accessToken: string | undefined): Promise<ResponseOf<C>> {
     const connection = this.connection;
     // Before the first connection there is nobody to ask: fail at once rather than hang.
     if (!connection || connection.isClosed()) throw new RpcError(ErrorCode.SERVICE_UNAVAILABLE, 'Service unavailable');

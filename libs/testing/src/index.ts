@@ -7,3 +7,4 @@ export * from './realtime.js';
 export * from './events.js';
 export * from './tokens.js';
 export * from './nats.js';
+export * from './postgres.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { UpdateTaskBody } from '#contracts';
 import { diffFields, hasChanges, requestedFields, type TaskFields } from './task.changes.js';
 import { audienceOf, buildTaskEvent } from './task.events.js';
 
@@ -10,6 +11,11 @@ describe('task changes', () => {
     expect(requestedFields({ dueDate: '2030-01-01T01:00:00+01:00' })).toEqual({ dueDate: '2030-01-01T00:00:00.000Z' });
     expect(requestedFields({ dueDate: null })).toEqual({ dueDate: null });
     expect(requestedFields({})).toEqual({});
+  });
+
+  it('refuses null for every field but dueDate (validation lets it through PartialType)', () => {
+    expect(() => requestedFields({ priority: null } as unknown as UpdateTaskBody)).toThrow('priority must not be null');
+    expect(() => requestedFields({ title: null, status: null } as unknown as UpdateTaskBody)).toThrow('title must not be null; status must not be null');
   });
 
   it('lists only values that really change', () => {

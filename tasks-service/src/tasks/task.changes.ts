@@ -1,5 +1,7 @@
 import { TASK_CHANGEABLE_FIELDS, type FieldChange, type TaskChangeableField, type TaskDto, type TaskEvent, type UpdateTaskBody } from '#contracts';
 
+import { nullNotAllowed } from './tasks.errors.js';
+
 export type TaskFields = Pick<TaskDto, TaskChangeableField>;
 export type TaskChanges = NonNullable<TaskEvent['changes']>;
 
@@ -9,6 +11,9 @@ export const normalizeDate = (value: string | null): string | null => (value ===
 /** The fields the request sets (present, even if unchanged), with dates made canonical. */
 export function requestedFields(body: UpdateTaskBody): Partial<TaskFields> {
   const requested: Partial<TaskFields> = {};
+  // PartialType's IsOptional lets null through validation; only dueDate may be cleared.
+  const nulled = TASK_CHANGEABLE_FIELDS.filter((field) => field !== 'dueDate' && body[field] === null);
+  if (nulled.length > 0) throw nullNotAllowed(nulled);
   for (const field of TASK_CHANGEABLE_FIELDS) {
     const value = body[field];
     if (value === undefined) continue;

@@ -13,3 +13,7 @@ export const unknownAssignee = () => new RpcError(ErrorCode.VALIDATION, ['userId
 export const badCursor = () => new RpcError(ErrorCode.VALIDATION, ['cursor is not a valid cursor']);
 /** The gateway has answered 504 (or is about to): nothing was written, a retry is safe. */
 export const outOfTime = () => new RpcError(ErrorCode.TIMEOUT, 'The request ran out of time; nothing was changed');
+/** 409 (not 422): the key is taken by another request, as a unique value is; retry with a new key. */
+export const idempotencyKeyReused = () => new RpcError(ErrorCode.CONFLICT, 'Idempotency-Key was already used with a different request body');
+/** A PATCH that sets a field which cannot be empty to null: 400, not the database's NOT NULL as a 500. */
+export const nullNotAllowed = (fields: string[]) => new RpcError(ErrorCode.VALIDATION, fields.map((field) => `${field} must not be null`));

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AssignRequest, CreateTaskBody, ListTasksQuery, TaskRequest, TasksContract, UnassignRequest, UpdateTaskRequest, type Actor } from '#contracts';
+import { AssignRequest, CreateTaskRequest, ListTasksQuery, TaskRequest, TasksContract, UnassignRequest, UpdateTaskRequest, type Actor } from '#contracts';
 import { Caller } from '#nats';
 import { TasksService } from './tasks.service.js';
 
@@ -9,7 +9,7 @@ export class TasksHandler {
   constructor(private readonly tasks: TasksService) {}
 
   @MessagePattern(TasksContract.create.subject)
-  create(@Caller() actor: Actor, @Payload() request: CreateTaskBody) {
+  create(@Caller() actor: Actor, @Payload() request: CreateTaskRequest) {
     return this.tasks.create(actor, request);
   }
 

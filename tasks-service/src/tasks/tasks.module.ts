@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersClient } from '../users/users.client.js';
+import { IdempotencyKeysSweeper } from './idempotency-keys.sweeper.js';
 import { TaskAssignmentEntity, TaskEntity } from './task.entity.js';
 import { TasksHandler } from './tasks.handler.js';
 import { TasksRepository } from './tasks.repository.js';
@@ -9,6 +10,6 @@ import { TasksService } from './tasks.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([TaskEntity, TaskAssignmentEntity])],
   controllers: [TasksHandler],
-  providers: [TasksService, TasksRepository, UsersClient],
+  providers: [TasksService, TasksRepository, UsersClient, IdempotencyKeysSweeper],
 })
 export class TasksModule {}

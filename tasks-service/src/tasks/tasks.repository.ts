@@ -26,6 +26,9 @@ export interface ListedTask extends TaskRecord {
   sortValue: string;
 }
 
+/** How long a create's Idempotency-Key is remembered (README, OpenAPI: 24 h). */
+export const IDEMPOTENCY_KEY_TTL_H = 24;
+
 const COLUMNS = TASK_COLUMNS.replace(/t\./g, '');
 const FIELD_COLUMNS: Record<keyof TaskFields, string> = {
   title: 'title',
@@ -116,6 +119,57 @@ export class TasksRepository {
       [task.id, task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId, task.version, task.createdAt, event.eventId, event.subject, JSON.stringify(event.payload), deadline ?? null],
     )) as unknown[];
     return rows.length === 1;
+  }
+
+  /**
+   * `insertWithEvent` under an idempotency key, still one statement: the key row, the task and
+   * its event commit together or not at all. A live key of this user (younger than 24 h)
+   * inserts nothing and is answered from its stored row; an expired one is taken over.
+   * Concurrent requests with one key serialize on its primary key, so one task is created.
+   */
+  async insertWithEventOnce(
+    task: TaskDto,
+    event: OutboxMessage,
+    idempotency: { key: string; fingerprint: Buffer },
+    deadline?: number,
+  ): Promise<{ created: true } | { created: false; earlier: { fingerprint: Buffer; response: TaskDto } | null }> {
+    const rows = (await this.dataSource.query(
+      `WITH claimed AS (
+         INSERT INTO idempotency_keys AS k (user_id, key, fingerprint, response, created_at)
+         SELECT $7, $14, $15, $16, clock_timestamp()
+          WHERE $13::float8 IS NULL OR clock_timestamp() < to_timestamp($13::float8 / 1000)
+         ON CONFLICT (user_id, key) DO UPDATE
+            SET fingerprint = EXCLUDED.fingerprint, response = EXCLUDED.response, created_at = EXCLUDED.created_at
+          WHERE k.created_at < clock_timestamp() - interval '${IDEMPOTENCY_KEY_TTL_H} hours'
+         RETURNING 1
+       ), created AS (
+         INSERT INTO tasks (id, title, description, status, priority, due_date, owner_id, version, created_at, updated_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9 FROM claimed
+         RETURNING id
+       )
+       INSERT INTO ${TASKS_OUTBOX_TABLE} (event_id, subject, payload) SELECT $10, $11, $12 FROM created RETURNING event_id`,
+      [
+        task.id, task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId, task.version, task.createdAt,
+        event.eventId, event.subject, JSON.stringify(event.payload), deadline ?? null,
+        idempotency.key, idempotency.fingerprint, JSON.stringify(task),
+      ],
+    )) as unknown[];
+    if (rows.length === 1) return { created: true };
+    // Nothing inserted: the key is live (this user used it before), or the deadline passed.
+    const [earlier] = (await this.dataSource.query(
+      `SELECT fingerprint, response FROM idempotency_keys
+        WHERE user_id = $1 AND key = $2 AND created_at >= clock_timestamp() - interval '${IDEMPOTENCY_KEY_TTL_H} hours'`,
+      [task.ownerId, idempotency.key],
+    )) as Array<{ fingerprint: Buffer; response: TaskDto }>;
+    return { created: false, earlier: earlier ?? null };
+  }
+
+  /** Deletes keys past their lifetime; cheap (an index range), run now and then. */
+  async deleteExpiredIdempotencyKeys(): Promise<number> {
+    const [, count] = (await this.dataSource.query(
+      `DELETE FROM idempotency_keys WHERE created_at < clock_timestamp() - interval '${IDEMPOTENCY_KEY_TTL_H} hours'`,
+    )) as [unknown, number];
+    return count;
   }
 
   /** Optimistic update: null when the version moved on (or the task is gone). */

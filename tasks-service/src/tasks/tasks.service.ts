@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_ENV } from '#config';
 import type {
   Actor,
   AssignRequest,
-  CreateTaskBody,
+  CreateTaskRequest,
   ListTasksQuery,
   Page,
   TaskChangeableField,
@@ -26,7 +26,7 @@ import { diffFields, hasChanges, normalizeDate, requestedFields, type TaskChange
 import { toTaskDto, type TaskRecord } from './task.entity.js';
 import { buildTaskEvent } from './task.events.js';
 import { accessOf, canManage, canSee, forbiddenFields } from './task.policy.js';
-import { assigneeStatusOnly, nothingToChange, ownerOrAdminOnly, taskNotFound, unknownAssignee, outOfTime, versionConflict, versionRequired } from './tasks.errors.js';
+import { assigneeStatusOnly, idempotencyKeyReused, nothingToChange, ownerOrAdminOnly, taskNotFound, unknownAssignee, outOfTime, versionConflict, versionRequired } from './tasks.errors.js';
 import { TasksRepository } from './tasks.repository.js';
 
 /** What a write did: the task to answer with and the users whose lists it may change. */
@@ -37,6 +37,13 @@ interface WriteOutcome {
 }
 
 const unchanged = (task: TaskDto): WriteOutcome => ({ task, affectedUsers: [] });
+
+/** SHA-256 of the create's fields as sent (fixed order; the key itself excluded): "the same request". */
+function requestFingerprint({ title, description, status, priority, dueDate }: CreateTaskRequest): Buffer {
+  return createHash('sha256')
+    .update(JSON.stringify([title, description ?? null, status ?? null, priority ?? null, dueDate ?? null]))
+    .digest();
+}
 
 @Injectable()
 export class TasksService {
@@ -56,7 +63,7 @@ export class TasksService {
    * The hot path: id and timestamps are made here, so the task and its event go to
    * PostgreSQL in one statement (atomic on its own) instead of a four-round-trip transaction.
    */
-  async create(actor: Actor, request: CreateTaskBody): Promise<TaskDto> {
+  async create(actor: Actor, request: CreateTaskRequest): Promise<TaskDto> {
     const now = new Date();
     const task: TaskDto = {
       id: randomUUID(),
@@ -72,7 +79,18 @@ export class TasksService {
       updatedAt: now.toISOString(),
     };
     const event = buildTaskEvent({ type: 'task.created', task, actorId: actor.id, requestId: currentRequestId() ?? null, now });
-    if (!(await this.tasks.insertWithEvent(task, event, currentDeadline()))) throw outOfTime();
+    if (request.idempotencyKey !== undefined) {
+      const fingerprint = requestFingerprint(request);
+      const outcome = await this.tasks.insertWithEventOnce(task, event, { key: request.idempotencyKey, fingerprint }, currentDeadline());
+      if (!outcome.created) {
+        if (!outcome.earlier) throw outOfTime();
+        // A retry: the first answer again, not a second task.
+        if (!outcome.earlier.fingerprint.equals(fingerprint)) throw idempotencyKeyReused();
+        return outcome.earlier.response;
+      }
+    } else if (!(await this.tasks.insertWithEvent(task, event, currentDeadline()))) {
+      throw outOfTime();
+    }
     this.outbox.notify();
     await this.listCache.invalidate([task.ownerId]);
     return task;
