@@ -67,7 +67,7 @@ describe('POST /api/tasks with Idempotency-Key', () => {
 
   it.each([[''], ['k'.repeat(201)], ['with space'], ['ünicode']])('a malformed key (%j) is 400 and creates nothing', async (key) => {
     const user = await registerUser(api);
-    const response = await api.request('POST', '/api/tasks', { token: user.accessToken, body: { title: 'x' }, headers: { 'idempotency-key': key } }).catch((e: unknown) => e);
+    const response = await api.request('POST', '/api/tasks', { token: user.accessToken, body: { title: 'x' }, headers: { 'idempotency-key': key } }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
     // fetch itself refuses non-ByteString header values (ü): nothing reached the server.
     if (response instanceof Error) expect(key).toMatch(/[^\x00-\xff]/);
     else expect(response.status).toBe(400);
