@@ -27,6 +27,8 @@ export interface DurableConsumerOptions {
 }
 
 const MAX_BACKOFF_MS = 5000;
+/** How long stop() waits for the loop: enough for the message in hand, well inside the grace period. */
+const STOP_WAIT_MS = 1500;
 
 /** A message's JSON body, or undefined when it is not JSON: the caller's parser then refuses it. */
 export function jsonBody(message: { json<T>(): T }): unknown {
@@ -67,12 +69,18 @@ export class DurableConsumer {
     this.loop = this.run().catch((error: unknown) => this.logger.error(`Consumer of ${this.options.what} stopped: ${describeError(error)}`));
   }
 
-  /** Stops pulling and lets the message in hand finish; unacked ones go to another replica. */
+  /**
+   * Stops pulling and lets the message in hand finish; unacked ones go to another replica.
+   * Bounded: a JetStream API call in flight (the stream not there yet, say) would otherwise
+   * hold the drain for its whole timeout, past the grace period; it is abandoned instead.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
     await this.messages?.close().catch(() => undefined);
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise((done) => (timer = setTimeout(done, STOP_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   private async run(): Promise<void> {
