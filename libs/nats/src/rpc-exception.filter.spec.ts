@@ -7,6 +7,8 @@ describe('isDependencyUnavailable', () => {
     ['PostgreSQL shutting down (57P01) inside a TypeORM error', Object.assign(new Error('query failed'), { driverError: { code: '57P01', message: 'terminating connection due to administrator command' } })],
     ['a connection exception class (08006)', { code: '08006', message: 'connection failure' }],
     ['a dropped pg connection', new Error('Connection terminated unexpectedly')],
+    ['no pool client free in time', new Error('timeout exceeded when trying to connect')],
+    ['a pool client broken by a dropped connection', new Error('Client has encountered a connection error and is not queryable')],
     ['the database starting up', Object.assign(new Error('the database system is starting up'), { code: '57P03' })],
     ['MongoDB unreachable', Object.assign(new Error('server selection timed out'), { name: 'MongoServerSelectionError' })],
   ])('is true for %s', (_name, error) => {

@@ -18,6 +18,14 @@ const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIME
 const POSTGRES_UNAVAILABLE = /^(08|57P0[1-4]|53300)/;
 
 /**
+ * Drivers' messages without a code: node-postgres's dropped or timed-out connection, a pool
+ * client left unusable by one, a pool with no client free in time (a hung or saturated
+ * database), ioredis's closed connection, PostgreSQL's start-up and shut-down refusals.
+ */
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|is not queryable|Connection is closed|the database system is (starting up|shutting down)/i;
+
+/**
  * A dependency (database, cache) that is down or restarting, seen through whatever wrapped
  * its error (TypeORM keeps the driver's in `driverError`): the request may succeed on retry,
  * so it is 503, not 500.
@@ -26,7 +34,7 @@ export function isDependencyUnavailable(error: unknown): boolean {
   for (let cause = error, depth = 0; typeof cause === 'object' && cause !== null && depth < 4; depth += 1) {
     const { code, message, name } = cause as { code?: unknown; message?: unknown; name?: unknown };
     if (typeof code === 'string' && (CONNECTION_ERRORS.has(code) || POSTGRES_UNAVAILABLE.test(code))) return true;
-    if (typeof message === 'string' && /Connection terminated|connection timeout|Connection is closed|the database system is (starting up|shutting down)/i.test(message)) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
     if (typeof name === 'string' && /^Mongo(Network|ServerSelection)Error$/.test(name)) return true;
     cause = (cause as { driverError?: unknown; cause?: unknown }).driverError ?? (cause as { cause?: unknown }).cause;
   }
