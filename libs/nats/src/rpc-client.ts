@@ -4,7 +4,7 @@ import { connect, errors, headers, type NatsConnection, type NodeConnectionOptio
 import { ErrorCode, isRpcErrorBody, RpcError, type RequestContract, type RequestOf, type ResponseOf } from '#contracts';
 import { currentAccessToken, currentDeadline, currentRequestId, REQUEST_ID_HEADER } from '#logging';
 import { ACCESS_TOKEN_HEADER } from './caller.js';
-import { DEADLINE_HEADER } from './deadline.js';
+import { DEADLINE_HEADER, deadlineFor } from './deadline.js';
 import { InFlightLimiter } from './in-flight-limiter.js';
 
 export interface NatsClientOptions {
@@ -109,11 +109,12 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
     // Before the first connection there is nobody to ask: fail at once rather than hang.
     if (!connection || connection.isClosed()) throw new RpcError(ErrorCode.SERVICE_UNAVAILABLE, 'Service unavailable');
     // One deadline for the whole request: a hop made while serving it inherits what is left.
-    const deadline = Math.min(Date.now() + timeoutMs, currentDeadline() ?? Number.POSITIVE_INFINITY);
-    const budgetMs = deadline - Date.now();
+    const now = Date.now();
+    const waitUntil = Math.min(now + timeoutMs, currentDeadline() ?? Number.POSITIVE_INFINITY);
+    const budgetMs = waitUntil - now;
     if (budgetMs <= 0) throw new RpcError(ErrorCode.TIMEOUT, 'Upstream service timed out');
     const requestHeaders = headers();
-    requestHeaders.set(DEADLINE_HEADER, String(deadline));
+    requestHeaders.set(DEADLINE_HEADER, String(deadlineFor(waitUntil, now)));
     const requestId = currentRequestId();
     if (requestId) requestHeaders.set(REQUEST_ID_HEADER, requestId);
     if (accessToken) requestHeaders.set(ACCESS_TOKEN_HEADER, accessToken);
