@@ -19,6 +19,7 @@ function postgresBin(tool: string): string {
 export class PrivatePostgres {
   private constructor(
     readonly url: string,
+    private readonly port: number,
     private readonly dir: string,
     private readonly asUser: string[],
   ) {}
@@ -32,10 +33,16 @@ export class PrivatePostgres {
       chownSync(dir, uid, gid);
     }
     const port = await freePort();
-    const pg = new PrivatePostgres(`postgres://postgres@127.0.0.1:${port}/postgres`, dir, asUser);
+    const pg = new PrivatePostgres(`postgres://postgres@127.0.0.1:${port}/postgres`, port, dir, asUser);
     pg.run(postgresBin('initdb'), ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
-    pg.run(postgresBin('pg_ctl'), ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+    pg.startServer();
     return pg;
+  }
+
+  /** Starts the server (again, after `stop`) on its port with its data, and waits until it accepts connections. */
+  startServer(): void {
+    const { dir, port } = this;
+    this.run(postgresBin('pg_ctl'), ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
   }
 
   private run(command: string, args: string[]): void {

@@ -8,6 +8,7 @@ import { OutboxEntity } from '../outbox/outbox.entity.js';
 import { TaskAssignmentEntity, TaskEntity } from '../tasks/task.entity.js';
 import { CreateTasks1765000000000 } from './migrations/1765000000000-create-tasks.js';
 import { CreateIdempotencyKeys1766000000000 } from './migrations/1766000000000-create-idempotency-keys.js';
+import { CheckDeadlineAtCommit1767000000000 } from './migrations/1767000000000-check-deadline-at-commit.js';
 
 export const SERVICE_NAME = 'tasks-service';
 
@@ -19,7 +20,7 @@ export const SERVICE_NAME = 'tasks-service';
         typeOrmOptions(env, {
           service: SERVICE_NAME,
           entities: [TaskEntity, TaskAssignmentEntity, OutboxEntity],
-          migrations: [CreateTasks1765000000000, CreateIdempotencyKeys1766000000000],
+          migrations: [CreateTasks1765000000000, CreateIdempotencyKeys1766000000000, CheckDeadlineAtCommit1767000000000],
         }),
     }),
   ],

@@ -38,6 +38,23 @@ const FIELD_COLUMNS: Record<keyof TaskFields, string> = {
   dueDate: 'due_date',
 };
 
+/**
+ * The deadline ($13, epoch ms) as this transaction's `taskflow.deadline`, which the outbox
+ * row's deferred trigger checks at commit (migration CheckDeadlineAtCommit). A CTE runs only
+ * when referenced: the first insert selects FROM it.
+ */
+const DEADLINE_SETTING_CTE = `budget AS (SELECT set_config('taskflow.deadline', coalesce($13::float8::text, ''), true))`;
+
+/**
+ * The budget's own refusals — statement_timeout or the commit-time deadline check
+ * (query_canceled), lock_timeout (lock_not_available) — mean the request ran out of time and
+ * nothing was written: TIMEOUT, not an internal error.
+ */
+function rethrowBudgetTimeout(error: unknown): never {
+  const code = (error as { driverError?: { code?: unknown }; code?: unknown } | null)?.driverError?.code ?? (error as { code?: unknown } | null)?.code;
+  throw code === '57014' || code === '55P03' ? outOfTime() : error;
+}
+
 function toEntity(row: TaskRow): TaskEntity {
   return Object.assign(new TaskEntity(), {
     id: row.id,
@@ -63,18 +80,21 @@ export class TasksRepository {
 
   /**
    * With a deadline, no statement may wait or run past it (statement and lock timeouts of the
-   * transaction), and the transaction is rolled back instead of committed once it has passed.
+   * transaction), and the transaction is rolled back instead of committed once it has passed
+   * (here, and by the outbox row's commit-time check for a commit held up past it).
    */
   transaction<T>(work: (db: EntityManager) => Promise<T>, deadline?: number): Promise<T> {
     if (deadline === undefined) return this.dataSource.transaction(work);
-    return this.dataSource.transaction(async (db) => {
-      const budgetMs = Math.floor(deadline - Date.now());
-      if (budgetMs <= 0) throw outOfTime();
-      await db.query(`SET LOCAL statement_timeout = ${budgetMs}; SET LOCAL lock_timeout = ${budgetMs}`);
-      const result = await work(db);
-      if (Date.now() >= deadline) throw outOfTime();
-      return result;
-    });
+    return this.dataSource
+      .transaction(async (db) => {
+        const budgetMs = Math.floor(deadline - Date.now());
+        if (budgetMs <= 0) throw outOfTime();
+        await db.query(`SET LOCAL statement_timeout = ${budgetMs}; SET LOCAL lock_timeout = ${budgetMs}; SET LOCAL taskflow.deadline = '${Math.floor(deadline)}'`);
+        const result = await work(db);
+        if (Date.now() >= deadline) throw outOfTime();
+        return result;
+      })
+      .catch(rethrowBudgetTimeout);
   }
 
   /** The task and its assignees; `lock` takes the row lock for the rest of the transaction. */
@@ -103,21 +123,22 @@ export class TasksRepository {
 
   /**
    * A new task and its event in one statement: both rows commit, or neither. Nothing is
-   * inserted once `deadline` (epoch ms) has passed by the database's clock, so a statement
-   * held up (a paused or restarting database) cannot commit a task for a client that was
-   * already told it timed out. False when that happened.
+   * inserted once `deadline` (epoch ms) has passed by the database's clock, and the commit is
+   * refused if it comes later (the outbox row's deferred check of `taskflow.deadline`), so a
+   * statement held up (a paused or restarting database) cannot commit a task for a client that
+   * was already told it timed out. False, or TIMEOUT, when that happened.
    */
   async insertWithEvent(task: TaskDto, event: OutboxMessage, deadline?: number): Promise<boolean> {
     const rows = (await this.dataSource.query(
-      `WITH created AS (
+      `WITH ${DEADLINE_SETTING_CTE}, created AS (
          INSERT INTO tasks (id, title, description, status, priority, due_date, owner_id, version, created_at, updated_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9 FROM budget
           WHERE $13::float8 IS NULL OR clock_timestamp() < to_timestamp($13::float8 / 1000)
          RETURNING id
        )
        INSERT INTO ${TASKS_OUTBOX_TABLE} (event_id, subject, payload) SELECT $10, $11, $12 FROM created RETURNING event_id`,
       [task.id, task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId, task.version, task.createdAt, event.eventId, event.subject, JSON.stringify(event.payload), deadline ?? null],
-    )) as unknown[];
+    ).catch(rethrowBudgetTimeout)) as unknown[];
     return rows.length === 1;
   }
 
@@ -134,9 +155,9 @@ export class TasksRepository {
     deadline?: number,
   ): Promise<{ created: true } | { created: false; earlier: { fingerprint: Buffer; response: TaskDto } | null }> {
     const rows = (await this.dataSource.query(
-      `WITH claimed AS (
+      `WITH ${DEADLINE_SETTING_CTE}, claimed AS (
          INSERT INTO idempotency_keys AS k (user_id, key, fingerprint, response, created_at)
-         SELECT $7, $14, $15, $16, clock_timestamp()
+         SELECT $7, $14, $15, $16, clock_timestamp() FROM budget
           WHERE $13::float8 IS NULL OR clock_timestamp() < to_timestamp($13::float8 / 1000)
          ON CONFLICT (user_id, key) DO UPDATE
             SET fingerprint = EXCLUDED.fingerprint, response = EXCLUDED.response, created_at = EXCLUDED.created_at
@@ -153,7 +174,7 @@ export class TasksRepository {
         event.eventId, event.subject, JSON.stringify(event.payload), deadline ?? null,
         idempotency.key, idempotency.fingerprint, JSON.stringify(task),
       ],
-    )) as unknown[];
+    ).catch(rethrowBudgetTimeout)) as unknown[];
     if (rows.length === 1) return { created: true };
     // Nothing inserted: the key is live (this user used it before), or the deadline passed.
     const [earlier] = (await this.dataSource.query(
