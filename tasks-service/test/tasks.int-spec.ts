@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { headers } from '@nats-io/transport-node';
+import pg from 'pg';
 import { RpcError, TasksContract, type Actor, type TaskDto } from '#contracts';
 import { ACCESS_TOKEN_HEADER, DEADLINE_HEADER, type NatsRpcClient } from '#nats';
-import { connectAs, forgedTokens, startService, testEnv, tokenFor, type RunningService } from '#testing';
+import { connectAs, forgedTokens, startService, testEnv, tokenFor, waitFor, type RunningService } from '#testing';
 import { admin, as, natsClient, registerUser } from './factories/tasks-context.js';
 
 let services: RunningService[] = [];
@@ -205,5 +206,39 @@ describe('deadlines', () => {
     expect((await client.request(TasksContract.list, { q: title }, as(owner))).items).toEqual([]);
     // The same request within its deadline is served.
     expect(await create(owner, title)).toMatchObject({ title });
+  });
+
+  it('does not create a task whose request waited past its deadline in the database (blocked on a lock)', async () => {
+    const owner = await registerUser(client);
+    const title = `Queued ${randomUUID().slice(0, 8)}`;
+    const blocker = new pg.Client({ connectionString: testEnv().DATABASE_URL });
+    await blocker.connect();
+    const nc = await connectAs('gateway');
+    try {
+      // Writers to tasks queue behind this lock, as they would behind a hung database.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE tasks IN SHARE MODE');
+      const deadline = Date.now() + 1000;
+      const requestHeaders = headers();
+      requestHeaders.set(DEADLINE_HEADER, String(deadline));
+      requestHeaders.set(ACCESS_TOKEN_HEADER, tokenFor(owner));
+      const subject = TasksContract.create.subject;
+      // Waits well past the deadline: the service's own answer, once the lock is gone, is what is checked.
+      const reply = nc.request(subject, JSON.stringify({ pattern: subject, data: { title }, id: randomUUID() }), { timeout: 10_000, headers: requestHeaders });
+      // pg_stat_activity is read once per transaction: the blocker clears its snapshot to see it change.
+      const waitingForLock = async () => {
+        await blocker.query('SELECT pg_stat_clear_snapshot()');
+        return (await blocker.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO tasks%'`)).rowCount! > 0;
+      };
+      await waitFor(waitingForLock, 5000, 'the create to wait for the lock');
+      await waitFor(() => Date.now() > deadline, 5000, 'the deadline to pass');
+      await blocker.query('COMMIT');
+      expect((await reply).json<{ err?: { code: string } }>().err).toMatchObject({ code: 'TIMEOUT' });
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+      await nc.close();
+    }
+    expect((await client.request(TasksContract.list, { q: title }, as(owner))).items).toEqual([]);
   });
 });
