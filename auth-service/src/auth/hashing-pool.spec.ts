@@ -66,7 +66,7 @@ describe('HashingPool', () => {
     const first = codeOf(pool.run(running.work, far()));
     const second = codeOf(pool.run(queued.work, far()));
     await running.started;
-    pool.onApplicationShutdown();
+    pool.beforeApplicationShutdown();
     expect(await second).toBe(ErrorCode.OVERLOADED);
     running.finish();
     expect(await first).toBe('ok');

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { APP_ENV } from '#config';
 import { ErrorCode, RpcError } from '#contracts';
 import { currentDeadline } from '#logging';
@@ -21,7 +21,7 @@ interface Waiting {
  * is ever computed for a client that is no longer waiting.
  */
 @Injectable()
-export class HashingPool implements OnApplicationShutdown {
+export class HashingPool implements BeforeApplicationShutdown {
   private running = 0;
   private readonly waiting: Waiting[] = [];
   /** Moving average of one hash, in ms; seeded pessimistically until measured. */
@@ -78,8 +78,12 @@ export class HashingPool implements OnApplicationShutdown {
     }
   }
 
-  /** SIGTERM: what runs finishes, what waits is refused now, so the drain ends in time. */
-  onApplicationShutdown(): void {
+  /**
+   * SIGTERM: what runs finishes, what waits is refused now, so the drain ends in time. Before
+   * the NATS server drains (Nest's shutdown order), so the refusals still reach the gateway
+   * as 503s and the drain waits only for the hashes already running.
+   */
+  beforeApplicationShutdown(): void {
     this.closed = true;
     for (const job of this.waiting.splice(0)) job.refuse(overloaded());
   }
