@@ -56,3 +56,18 @@ describe('a burst of sign-ins far beyond capacity', () => {
     expect((await api.post('/api/auth/login', { email: user.email, password: user.password })).status).toBe(200);
   }, 60_000);
 });
+
+describe('OpenAPI', () => {
+  it('lists 503 with its Retry-After header on every /api operation (shedding and unavailable dependencies can happen on any)', async () => {
+    const doc = (await api.get('/api/docs-json')).body as { paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>> };
+    const operations = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/'))
+      .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })));
+    expect(operations.length).toBeGreaterThan(10);
+    const undocumented = operations.filter(({ operation }) => {
+      const header = operation.responses['503']?.headers?.['Retry-After'] as { schema?: { type?: string } } | undefined;
+      return header?.schema?.type !== 'integer';
+    });
+    expect(undocumented.map(({ route }) => route)).toEqual([]);
+  });
+});
