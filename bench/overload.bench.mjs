@@ -4,7 +4,8 @@
 // each for BENCH_DURATION seconds (20). Prints goodput (logins/s answered 200), the latency
 // of shed answers (503) p50/p99, the number of 504s and 500s, /health p95 measured by a
 // prober during the overload run, and the time from the end of the burst to a login that
-// answers 200 in under 1 s again.
+// answers 200 in under 1 s again. Then the same shape for task creates: BENCH_TASK_CONNECTIONS
+// (16, about where creates saturate on 2 cores), then 4× that.
 //
 // Usage: npm run build && node bench/overload.bench.mjs
 // Needs a nats-server binary (its own, private, on a free port), PostgreSQL :5432 (database
@@ -29,6 +30,7 @@ const settings = {
   duration: intSetting('BENCH_DURATION', process.env.BENCH_DURATION, 20, 1, 600),
   base: intSetting('BENCH_BASE_CONNECTIONS', process.env.BENCH_BASE_CONNECTIONS, 8, 1, 1000),
   connections: intSetting('BENCH_CONNECTIONS', process.env.BENCH_CONNECTIONS, 50, 1, 1000),
+  taskConnections: intSetting('BENCH_TASK_CONNECTIONS', process.env.BENCH_TASK_CONNECTIONS, 16, 1, 250),
 };
 
 const children = [];
@@ -65,14 +67,14 @@ const percentile = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 
-/** One autocannon run, every response's status and latency kept. */
-async function run(url, credentials, connections) {
+/** One autocannon run of POST `path` (a sign-in, or with `token` a task create), every response's status and latency kept. */
+async function run(url, connections, { path = '/api/auth/login', body, token, success = 200 }) {
   const responses = [];
   const instance = autocannon({
-    url: `${url}/api/auth/login`,
+    url: `${url}${path}`,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(credentials),
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
     connections,
     duration: settings.duration,
     timeout: 10,
@@ -81,12 +83,12 @@ async function run(url, credentials, connections) {
   const result = await instance;
   const of = (status) => responses.filter((r) => r.status === status);
   return {
-    goodput: of(200).length / settings.duration,
-    ok: of(200),
+    goodput: of(success).length / settings.duration,
+    ok: of(success),
     shed: of(503),
     timeouts: of(504).length,
     errors500: of(500).length,
-    other: responses.filter((r) => ![200, 503, 504, 500].includes(r.status)).length,
+    other: responses.filter((r) => ![success, 503, 504, 500].includes(r.status)).length,
     clientErrors: result.errors,
   };
 }
@@ -158,9 +160,10 @@ async function main() {
   if (registered.status !== 201) throw new Error(`register: ${registered.status}`);
 
   console.log(`[overload] cpus=${os.cpus().length} BCRYPT_ROUNDS=${settings.bcryptRounds} duration=${settings.duration}s; base ${settings.base} connections, then ${settings.connections}`);
-  const base = await run(url, credentials, settings.base);
+  const login = { body: credentials };
+  const base = await run(url, settings.base, login);
   const prober = healthProber(url);
-  const burst = await run(url, credentials, settings.connections);
+  const burst = await run(url, settings.connections, login);
   await prober.stop();
   const ended = Date.now();
   let recoveryMs = NaN;
@@ -175,7 +178,7 @@ async function main() {
   }
 
   const line = (name, r) =>
-    `${name.padEnd(16)} goodput ${fmt(r.goodput)}/s  200 p50 ${fmt(percentile(r.ok.map((x) => x.ms), 50), 0)} ms  ` +
+    `${name.padEnd(16)} goodput ${fmt(r.goodput)}/s  ok p50 ${fmt(percentile(r.ok.map((x) => x.ms), 50), 0)} ms  ` +
     `503 ×${r.shed.length} (p50 ${fmt(percentile(r.shed.map((x) => x.ms), 50), 0)} / p99 ${fmt(percentile(r.shed.map((x) => x.ms), 99), 0)} ms)  ` +
     `504 ×${r.timeouts}  500 ×${r.errors500}  other ×${r.other}  client errors ×${r.clientErrors}`;
   console.log('');
@@ -184,6 +187,17 @@ async function main() {
   console.log(`goodput under overload: ${fmt((burst.goodput / base.goodput) * 100)}% of the base run's (target ≥ 90%)`);
   console.log(`/health during overload: p50 ${fmt(percentile(prober.latencies, 50))} ms, p95 ${fmt(percentile(prober.latencies, 95))} ms over ${prober.latencies.length} probes (target p95 ≤ 50 ms)`);
   console.log(`end of burst → a login answering 200 in < 1 s: ${fmt(recoveryMs, 0)} ms (target ≤ 1000 ms)`);
+
+  const { accessToken } = await (await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) })).json();
+  const create = { path: '/api/tasks', body: { title: 'Bench task' }, token: accessToken, success: 201 };
+  const taskBase = await run(url, settings.taskConnections, create);
+  const taskProber = healthProber(url);
+  const taskBurst = await run(url, settings.taskConnections * 4, create);
+  await taskProber.stop();
+  console.log('');
+  console.log(line(`creates ×${settings.taskConnections}`, taskBase));
+  console.log(line(`creates ×${settings.taskConnections * 4}`, taskBurst));
+  console.log(`create goodput at 4× concurrency: ${fmt((taskBurst.goodput / taskBase.goodput) * 100)}% of the base run's; /health p95 ${fmt(percentile(taskProber.latencies, 95))} ms`);
 }
 
 main()
