@@ -25,7 +25,7 @@ afterEach(() => {
 
 describe('HashingPool', () => {
   it('runs up to its concurrency, queues up to its bound, refuses the rest at once as OVERLOADED', async () => {
-    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 1 });
+    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 1, SHUTDOWN_GRACE_MS: 5000 });
     const [a, b, c] = [job(), job(), job()];
     const first = pool.run(a.work, far());
     const second = pool.run(b.work, far());
@@ -40,14 +40,14 @@ describe('HashingPool', () => {
   });
 
   it('refuses work that could not finish before its deadline, and never starts it', async () => {
-    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10 });
+    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, SHUTDOWN_GRACE_MS: 5000 });
     const late = job();
     expect(await codeOf(pool.run(late.work, Date.now() + 5))).toBe(ErrorCode.OVERLOADED);
     expect(late.state.started).toBe(false);
   });
 
   it('drops a queued job whose deadline passed while it waited', async () => {
-    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10 });
+    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, SHUTDOWN_GRACE_MS: 5000 });
     const [running, queued] = [job(), job()];
     const first = pool.run(running.work, far());
     const second = codeOf(pool.run(queued.work, Date.now() + 600));
@@ -61,15 +61,36 @@ describe('HashingPool', () => {
   });
 
   it('on shutdown refuses what waits and lets what runs finish', async () => {
-    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10 });
+    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, SHUTDOWN_GRACE_MS: 5000 });
     const [running, queued] = [job(), job()];
     const first = codeOf(pool.run(running.work, far()));
     const second = codeOf(pool.run(queued.work, far()));
     await running.started;
     pool.beforeApplicationShutdown();
     expect(await second).toBe(ErrorCode.OVERLOADED);
+    // Nothing queues any more: with the slot busy, a newcomer is refused at once.
+    const late = job();
+    expect(await codeOf(pool.run(late.work, far()))).toBe(ErrorCode.OVERLOADED);
+    expect(late.state.started).toBe(false);
     running.finish();
     expect(await first).toBe('ok');
-    expect(await codeOf(pool.run(job().work, far()))).toBe(ErrorCode.OVERLOADED);
+  });
+
+  it('while shutting down serves a newcomer only if a slot is free and its hash fits the drain', async () => {
+    // SHUTDOWN_GRACE_MS 5000: running handlers get 2 s, ample for one hash (250 ms estimated).
+    const roomy = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, SHUTDOWN_GRACE_MS: 5000 });
+    roomy.beforeApplicationShutdown();
+    const served = job();
+    const outcome = codeOf(roomy.run(served.work, far()));
+    await served.started;
+    served.finish();
+    expect(await outcome).toBe('ok');
+
+    // SHUTDOWN_GRACE_MS 100: 50 ms left to running handlers, less than a hash.
+    const tight = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, SHUTDOWN_GRACE_MS: 100 });
+    tight.beforeApplicationShutdown();
+    const refused = job();
+    expect(await codeOf(tight.run(refused.work, far()))).toBe(ErrorCode.OVERLOADED);
+    expect(refused.state.started).toBe(false);
   });
 });

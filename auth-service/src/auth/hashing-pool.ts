@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/comm
 import { APP_ENV } from '#config';
 import { ErrorCode, RpcError } from '#contracts';
 import { currentDeadline } from '#logging';
+import { handlerGraceMs } from '#nats';
 import type { AuthEnv } from '../config/auth.env.js';
 
 export const overloaded = () => new RpcError(ErrorCode.OVERLOADED, 'Too many sign-ins at once; retry in a moment');
@@ -26,13 +27,16 @@ export class HashingPool implements BeforeApplicationShutdown {
   private readonly waiting: Waiting[] = [];
   /** Moving average of one hash, in ms; seeded pessimistically until measured. */
   private averageMs = 250;
-  private closed = false;
+  /** From SIGTERM on: when the NATS server stops waiting for running handlers (epoch ms). */
+  private drainBy = Number.POSITIVE_INFINITY;
+  private readonly shutdownGraceMs: number;
   readonly concurrency: number;
   readonly queueMax: number;
 
-  constructor(@Inject(APP_ENV) env: Pick<AuthEnv, 'HASH_CONCURRENCY' | 'HASH_QUEUE_MAX'>) {
+  constructor(@Inject(APP_ENV) env: Pick<AuthEnv, 'HASH_CONCURRENCY' | 'HASH_QUEUE_MAX' | 'SHUTDOWN_GRACE_MS'>) {
     this.concurrency = env.HASH_CONCURRENCY;
     this.queueMax = env.HASH_QUEUE_MAX;
+    this.shutdownGraceMs = handlerGraceMs(env);
   }
 
   async run<T>(work: () => Promise<T>, deadline = currentDeadline() ?? Number.POSITIVE_INFINITY): Promise<T> {
@@ -47,15 +51,20 @@ export class HashingPool implements BeforeApplicationShutdown {
     }
   }
 
-  /** Resolves when a slot is ours; refuses at once when the wait could not end in time. */
-  private admit(deadline: number): Promise<void> {
-    if (this.closed) return Promise.reject(overloaded());
+  /**
+   * Resolves when a slot is ours; refuses at once when the wait could not end in time. While
+   * shutting down nothing queues: a request is served only if a slot is free and its hash
+   * fits in what is left of the drain (a sign-in that reached us just after SIGTERM).
+   */
+  private admit(requestDeadline: number): Promise<void> {
+    const shuttingDown = this.drainBy !== Number.POSITIVE_INFINITY;
+    const deadline = Math.min(requestDeadline, this.drainBy);
     if (this.running < this.concurrency && this.waiting.length === 0) {
       if (!this.finishesInTime(0, deadline)) return Promise.reject(overloaded());
       this.running += 1;
       return Promise.resolve();
     }
-    if (this.waiting.length >= this.queueMax || !this.finishesInTime(this.waiting.length + 1, deadline)) return Promise.reject(overloaded());
+    if (shuttingDown || this.waiting.length >= this.queueMax || !this.finishesInTime(this.waiting.length + 1, deadline)) return Promise.reject(overloaded());
     return new Promise((start, refuse) => this.waiting.push({ start, refuse, deadline }));
   }
 
@@ -84,7 +93,7 @@ export class HashingPool implements BeforeApplicationShutdown {
    * as 503s and the drain waits only for the hashes already running.
    */
   beforeApplicationShutdown(): void {
-    this.closed = true;
+    this.drainBy = Date.now() + this.shutdownGraceMs;
     for (const job of this.waiting.splice(0)) job.refuse(overloaded());
   }
 
