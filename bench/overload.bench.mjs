@@ -146,6 +146,8 @@ async function main() {
     LOGIN_FAILURE_LIMIT: '100000000',
     BCRYPT_ROUNDS: String(settings.bcryptRounds),
     JWT_REFRESH_SECRET: 'bench-refresh-secret-0123456789-012345678',
+    // Passed through to compare the gateway's shedding after OVERLOADED on and off (0).
+    ...(process.env.GATEWAY_OVERLOAD_BACKOFF_MS ? { GATEWAY_OVERLOAD_BACKOFF_MS: process.env.GATEWAY_OVERLOAD_BACKOFF_MS } : {}),
   };
   const readiness = resolve(ROOT, 'dist/gateway/src/health/readiness.js');
   const backends = (await import(pathToFileURL(readiness).href)).READINESS_TARGETS.map((t) => t.name);

@@ -31,6 +31,7 @@ export class AppModule {
           connection: natsConnectionOptions(env, 'gateway'),
           requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS,
           maxInFlightPerService: env.GATEWAY_MAX_IN_FLIGHT_PER_SERVICE,
+          overloadBackoffMs: env.GATEWAY_OVERLOAD_BACKOFF_MS,
         }),
         AccessTokenModule.forRoot({ publicKeys: env.JWT_PUBLIC_KEYS, ttlSeconds: env.JWT_ACCESS_TTL }),
         RedisModule,

@@ -27,6 +27,8 @@ const gatewayEnv = (() => ({
    * control): a slow service cannot pile up unbounded waiting requests and sockets.
    */
   GATEWAY_MAX_IN_FLIGHT_PER_SERVICE: positiveInt.default(256),
+  /** After a service answers OVERLOADED for a route's subject, shed that subject here for this long (0: never). */
+  GATEWAY_OVERLOAD_BACKOFF_MS: z.coerce.number().int().min(0).max(5000).default(100),
 })) satisfies EnvPiece;
 
 export const gatewayEnvSchema = [baseEnv, httpEnv(3001), natsEnv, redisEnv, jwtEnv, corsEnv, gatewayEnv] as const;

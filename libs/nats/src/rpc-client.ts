@@ -6,6 +6,7 @@ import { currentAccessToken, currentDeadline, currentRequestId, REQUEST_ID_HEADE
 import { ACCESS_TOKEN_HEADER } from './caller.js';
 import { DEADLINE_HEADER, deadlineFor } from './deadline.js';
 import { InFlightLimiter } from './in-flight-limiter.js';
+import { OverloadBackoff } from './overload-backoff.js';
 
 export interface NatsClientOptions {
   /** From natsConnectionOptions(env, role): servers, credentials, TLS, inbox prefix. */
@@ -16,6 +17,11 @@ export interface NatsClientOptions {
    * a request is refused at once with OVERLOADED (503 + Retry-After). Unset: no limit.
    */
   maxInFlightPerService?: number;
+  /**
+   * After a service answers OVERLOADED for a subject, refuse that subject here, at once, for
+   * this long (OverloadBackoff). Unset or 0: every request is sent.
+   */
+  overloadBackoffMs?: number;
 }
 export const NATS_CLIENT_OPTIONS = Symbol('NATS_CLIENT_OPTIONS');
 
@@ -48,9 +54,11 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
   private readonly limiter?: InFlightLimiter;
+  private readonly backoff: OverloadBackoff;
 
   constructor(@Inject(NATS_CLIENT_OPTIONS) private readonly options: NatsClientOptions) {
     if (options.maxInFlightPerService !== undefined) this.limiter = new InFlightLimiter(options.maxInFlightPerService);
+    this.backoff = new OverloadBackoff(options.overloadBackoffMs ?? 0);
   }
 
   /**
@@ -94,11 +102,15 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
     data: RequestOf<C>,
     { timeoutMs = this.options.requestTimeoutMs, accessToken = currentAccessToken(), unlimited = false }: RequestOptions = {},
   ): Promise<ResponseOf<C>> {
-    if (!this.limiter || unlimited) return this.send(contract, data, timeoutMs, accessToken);
-    const release = this.limiter.tryAcquire(contract.subject);
+    if (unlimited) return this.send(contract, data, timeoutMs, accessToken);
+    if (this.backoff.isBackingOff(contract.subject)) throw new RpcError(ErrorCode.OVERLOADED, 'Service overloaded; retry shortly');
+    const release = this.limiter ? this.limiter.tryAcquire(contract.subject) : () => undefined;
     if (!release) throw new RpcError(ErrorCode.OVERLOADED, 'Service overloaded; retry shortly');
     try {
       return await this.send(contract, data, timeoutMs, accessToken);
+    } catch (error) {
+      if (error instanceof RpcError && error.code === ErrorCode.OVERLOADED) this.backoff.overloaded(contract.subject);
+      throw error;
     } finally {
       release();
     }
