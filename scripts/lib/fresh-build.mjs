@@ -68,3 +68,13 @@ export function ensureFreshBuild({ root = ROOT, log = (line) => process.stderr.w
   writeFileSync(join(root, STAMP), `${startedAt.toISOString()}\n`);
   utimesSync(join(root, STAMP), startedAt, startedAt);
 }
+
+// `node scripts/lib/fresh-build.mjs` (each app's `nx serve`): build only if stale, exit 1 on a failed build.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    ensureFreshBuild();
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
