@@ -68,6 +68,10 @@ describe('gateway routes declare their access (taskflow/route-access)', () => {
     expect(rulesIn('gateway/src/lint-fixture/undeclared.controller.ts')).toEqual(['taskflow/route-access']);
   });
 
+  it('a controller outside a *.controller.ts file is checked too', () => {
+    expect(rulesIn('gateway/src/lint-fixture/routes-elsewhere.ts')).toEqual(['taskflow/route-access']);
+  });
+
   it('a route marked both fails', () => {
     expect(rulesIn('gateway/src/lint-fixture/contradictory.controller.ts')).toEqual(['taskflow/route-access']);
   });
