@@ -135,6 +135,10 @@ function applyOperation(doc: unknown, op: Operation): void {
       applyOperation(doc, { op: 'add', path: op.path, value });
       return;
     }
+    case 'add':
+    case 'remove':
+    case 'replace':
+      break; // these write at op.path: below
   }
   const tokens = pointer(op.path);
   if (tokens.length === 0) throw new Error('patching the whole document is not supported');

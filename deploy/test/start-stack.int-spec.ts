@@ -21,7 +21,7 @@ describe('the local stack (scripts/start-stack.mjs)', () => {
     // No NATS_URL: the script runs its own nats-server with the shipped configuration, and the
     // services get in with their development credentials only.
     const { NATS_URL: _harnessNats, ...harness } = testEnv();
-    const env = {
+    const env: Record<string, string> = {
       ...harness,
       ...(mongo ? { MONGODB_URI: mongo.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)\/?[^?]*/, '$1/taskflow_test') } : {}),
       PORT: String(port),

@@ -5,6 +5,8 @@
 // MongoDB has one more fallback: with neither a local server nor Docker, the MongoDB-compatible
 // in-memory server jongodb is started (its child is stopped by global-teardown.mjs, and dies
 // with Jest in any case).
+// Before any of that, dist/ is checked against the sources (scripts/lib/fresh-build.mjs):
+// if a source is newer, it is built first, and a failed build stops the run.
 // NATS is different: tests run their OWN nats-server with the shipped configuration
 // (deploy/nats/nats-server.conf, development public keys) on a free port, plus a `test-admin`
 // user with full rights whose key pair is made fresh for this run (it exists nowhere else).
@@ -17,6 +19,7 @@ import { createServer, Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { ensureFreshBuild } from '../../scripts/lib/fresh-build.mjs';
 import { findNatsServer, startLocalNats, warnUnauthenticatedNats } from '../../scripts/lib/local-nats.mjs';
 
 const TEST_DATABASE = 'taskflow_test';
@@ -133,6 +136,8 @@ async function resolveMongo() {
 }
 
 export default async function globalSetup() {
+  // Integration suites run the services from dist/: never the build of an older source.
+  ensureFreshBuild();
   process.env.TEST_DATABASE_URL = await resolvePostgres();
   await ensureDatabase(process.env.TEST_DATABASE_URL);
   process.env.TEST_REDIS_URL ??= (await portOpen(6379)) ? 'redis://127.0.0.1:6379' : `redis://${await startContainer('redis:7-alpine', 6379)}`;

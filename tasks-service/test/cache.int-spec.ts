@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplicationContext } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import type { Actor, ListTasksQuery } from '#contracts';
+import { TasksContract, type Actor, type ListTasksQuery } from '#contracts';
 import type { NatsRpcClient } from '#nats';
 import { freePort, startService, testEnv, type RunningService } from '#testing';
 import { generationKeyFor, listCacheKey } from '../src/cache/list-cache-key.js';
 import { normalizeListQuery } from '../src/tasks/list-query.js';
-import { TasksService } from '../src/tasks/tasks.service.js';
-import { member, natsClient, registerUser, startTasksApp } from './factories/tasks-context.js';
+import { as, member, natsClient, registerUser } from './factories/tasks-context.js';
 
+// tasks-service runs as built, in its own process, like every service in the integration
+// suites, and is driven through its NATS contract as the gateway drives it.
 let auth: RunningService;
 let client: NatsRpcClient;
 let redis: Redis;
@@ -17,68 +17,66 @@ beforeAll(async () => {
   auth = await startService('auth-service', testEnv());
   client = await natsClient();
   redis = new Redis(testEnv().REDIS_URL!);
-});
+}, 60000);
 afterAll(async () => {
   await client?.onApplicationShutdown();
   await auth?.stop();
   redis?.disconnect();
 });
 
-const list = (tasks: TasksService, actor: Actor, query: ListTasksQuery = {}) => tasks.list(actor, query);
+const list = (actor: Actor, query: ListTasksQuery = {}) => client.request(TasksContract.list, query, as(actor));
 
 describe('list cache', () => {
-  let app: INestApplicationContext;
+  let tasks: RunningService;
   beforeAll(async () => {
-    app = await startTasksApp();
+    tasks = await startService('tasks-service', testEnv());
   });
-  afterAll(() => app?.close());
+  afterAll(() => tasks?.stop());
 
   it('serves pages from Redis and is fresh for owner and assignee right after each write', async () => {
-    const tasks = app.get(TasksService);
     const owner = await registerUser(client);
     const assignee = await registerUser(client);
 
-    const task = await tasks.create(owner, { title: 'Cached task' });
-    expect((await list(tasks, owner)).items.map((t) => t.id)).toEqual([task.id]);
-    expect((await list(tasks, assignee)).items).toEqual([]);
+    const task = await client.request(TasksContract.create, { title: 'Cached task' }, as(owner));
+    expect((await list(owner)).items.map((t) => t.id)).toEqual([task.id]);
+    expect((await list(assignee)).items).toEqual([]);
     // The page is cached under the owner's current generation.
     const generation = (await redis.get(generationKeyFor(owner)))!;
     expect(await redis.exists(listCacheKey(owner, generation, normalizeListQuery({}, owner)))).toBe(1);
-    expect((await list(tasks, owner)).items.map((t) => t.id)).toEqual([task.id]);
+    expect((await list(owner)).items.map((t) => t.id)).toEqual([task.id]);
 
-    const assigned = await tasks.assign(owner, { taskId: task.id, userId: assignee.id });
-    expect((await list(tasks, assignee)).items).toEqual([assigned]);
-    expect((await list(tasks, owner)).items).toEqual([assigned]);
+    const assigned = await client.request(TasksContract.assign, { taskId: task.id, userId: assignee.id }, as(owner));
+    expect((await list(assignee)).items).toEqual([assigned]);
+    expect((await list(owner)).items).toEqual([assigned]);
 
-    const done = await tasks.update(assignee, { taskId: task.id, version: assigned.version, status: 'done' });
-    expect((await list(tasks, owner)).items).toEqual([done]);
-    expect((await list(tasks, assignee)).items).toEqual([done]);
-    expect((await list(tasks, owner, { status: ['todo'] })).items).toEqual([]);
+    const done = await client.request(TasksContract.update, { taskId: task.id, version: assigned.version, status: 'done' }, as(assignee));
+    expect((await list(owner)).items).toEqual([done]);
+    expect((await list(assignee)).items).toEqual([done]);
+    expect((await list(owner, { status: ['todo'] })).items).toEqual([]);
 
-    const unassigned = await tasks.unassign(owner, { taskId: task.id, userId: assignee.id });
-    expect((await list(tasks, assignee)).items).toEqual([]);
-    expect((await list(tasks, owner)).items).toEqual([unassigned]);
+    const unassigned = await client.request(TasksContract.unassign, { taskId: task.id, userId: assignee.id }, as(owner));
+    expect((await list(assignee)).items).toEqual([]);
+    expect((await list(owner)).items).toEqual([unassigned]);
 
-    await tasks.delete(owner, { taskId: task.id });
-    expect((await list(tasks, owner)).items).toEqual([]);
+    await client.request(TasksContract.delete, { taskId: task.id }, as(owner));
+    expect((await list(owner)).items).toEqual([]);
   });
 });
 
 describe('with Redis unreachable', () => {
-  let app: INestApplicationContext;
+  let tasks: RunningService;
   beforeAll(async () => {
-    app = await startTasksApp({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+    tasks = await startService('tasks-service', { ...testEnv(), REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
   });
-  afterAll(() => app?.close());
+  afterAll(() => tasks?.stop());
 
   it('reads and writes still work, uncached and promptly', async () => {
-    const tasks = app.get(TasksService);
     const owner = member();
     const started = Date.now();
-    const task = await tasks.create(owner, { title: 'No cache here' });
-    expect((await list(tasks, owner)).items).toEqual([task]);
-    const updated = await tasks.update(owner, { taskId: task.id, version: 1, title: 'Still no cache' });
-    expect((await list(tasks, owner)).items).toEqual([updated]);
+    const task = await client.request(TasksContract.create, { title: 'No cache here' }, as(owner));
+    expect((await list(owner)).items).toEqual([task]);
+    const updated = await client.request(TasksContract.update, { taskId: task.id, version: 1, title: 'Still no cache' }, as(owner));
+    expect((await list(owner)).items).toEqual([updated]);
     expect(Date.now() - started).toBeLessThan(3000);
   });
 });

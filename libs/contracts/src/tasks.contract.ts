@@ -88,8 +88,11 @@ export class CreateTaskRequest extends CreateTaskBody {
   idempotencyKey?: string;
 }
 
-/** Fields that may change (each optional, validated as on create); `version` may come here or in `If-Match`. */
-export class UpdateTaskBody extends PartialType(CreateTaskBody) {
+/** Fields that may change (each optional, validated as on create). */
+export class TaskChanges extends PartialType(CreateTaskBody) {}
+
+/** PATCH /tasks/:id: the changes and the version last read, here or in `If-Match` (neither: 428 at the gateway). */
+export class UpdateTaskBody extends TaskChanges {
   @ApiPropertyOptional({ minimum: 1, description: 'The version last read; required here or as If-Match' })
   @IsOptional()
   @IsInt()
@@ -168,7 +171,12 @@ export class TaskRequest {
   taskId!: string;
 }
 
-export class UpdateTaskRequest extends UpdateTaskBody {
+/** tasks.update: the version is required here, whichever way the HTTP client sent it. */
+export class UpdateTaskRequest extends TaskChanges {
+  @IsInt()
+  @Min(1)
+  version!: number;
+
   @IsUUID()
   taskId!: string;
 }

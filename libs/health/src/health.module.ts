@@ -8,7 +8,6 @@ import { ServiceMetrics } from './service-metrics.js';
 export interface HealthModuleOptions {
   service: string;
   inject?: InjectionToken[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   useFactory: (...deps: any[]) => ProbeOptions;
 }
 

@@ -5,7 +5,6 @@ import { OutboxSignal } from './outbox.signal.js';
 
 export interface OutboxModuleOptions {
   inject?: InjectionToken[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   useFactory: (...deps: any[]) => OutboxRelayOptions;
 }
 

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,7 +65,10 @@ function hasNatsCredentials(env: Record<string, string>): boolean {
 
 /** Runs the built service with `env` plus, unless `env` has some, its own role's NATS credentials. */
 export async function startService(name: ServiceName, env: Record<string, string>, timeoutMs = 20000): Promise<RunningService> {
-  const child = spawn(process.execPath, [resolve(ROOT, `dist/${name}/src/main.js`)], {
+  const entry = resolve(ROOT, `dist/${name}/src/main.js`);
+  // Jest's global set-up builds dist/ when a source is newer (scripts/lib/fresh-build.mjs).
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist: run \`npm run build\` (or the tests through jest, whose global set-up builds)`);
+  const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     env: { PATH: hostPath(), ...(hasNatsCredentials(env) ? {} : natsCredentialsEnv(name)), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

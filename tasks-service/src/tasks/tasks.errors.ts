@@ -5,7 +5,6 @@ export const taskNotFound = () => new RpcError(ErrorCode.NOT_FOUND, 'Task not fo
 export const ownerOrAdminOnly = (action: string) => new RpcError(ErrorCode.FORBIDDEN, `Only the task's owner or an admin may ${action}`);
 export const assigneeStatusOnly = (fields: string[]) =>
   new RpcError(ErrorCode.FORBIDDEN, `Assignees may change only the status (not ${fields.join(', ')})`);
-export const versionRequired = () => new RpcError(ErrorCode.VALIDATION, ['version is required (body field or If-Match)']);
 export const nothingToChange = () => new RpcError(ErrorCode.VALIDATION, ['nothing to change']);
 export const versionConflict = (current: TaskDto) =>
   new RpcError(ErrorCode.CONFLICT, 'Task was changed by someone else; reload it and retry', { current } satisfies TaskConflictDetails);

@@ -26,7 +26,7 @@ import { diffFields, hasChanges, normalizeDate, requestedFields, type TaskChange
 import { toTaskDto, type TaskRecord } from './task.entity.js';
 import { buildTaskEvent } from './task.events.js';
 import { accessOf, canManage, canSee, forbiddenFields } from './task.policy.js';
-import { assigneeStatusOnly, idempotencyKeyReused, nothingToChange, ownerOrAdminOnly, taskNotFound, unknownAssignee, outOfTime, versionConflict, versionRequired } from './tasks.errors.js';
+import { assigneeStatusOnly, idempotencyKeyReused, nothingToChange, ownerOrAdminOnly, taskNotFound, unknownAssignee, outOfTime, versionConflict } from './tasks.errors.js';
 import { TasksRepository } from './tasks.repository.js';
 
 /** What a write did: the task to answer with and the users whose lists it may change. */
@@ -103,7 +103,6 @@ export class TasksService {
   /** Optimistic: applies only if `version` is still current, else CONFLICT with the task as it is. */
   async update(actor: Actor, request: UpdateTaskRequest): Promise<TaskDto> {
     const { taskId, version } = request;
-    if (version === undefined) throw versionRequired();
     const requested = requestedFields(request);
     const fields = Object.keys(requested) as TaskChangeableField[];
     if (fields.length === 0) throw nothingToChange();

@@ -13,7 +13,11 @@ export function tasksTestEnv(overrides: Record<string, string> = {}): TasksEnv {
   return loadEnv(tasksEnvSchema, { ...testEnv(), OUTBOX_POLL_MS: '100', ...overrides });
 }
 
-/** tasks-service in this process (no NATS server listening): call its services directly. */
+/**
+ * tasks-service in this process, from source (no NATS server listening): call its services
+ * directly. Only for outbox.int-spec.ts, which must stop the relay inside a running service
+ * (no process can be asked to); every other suite runs the built service with startService.
+ */
 export async function startTasksApp(overrides: Record<string, string> = {}): Promise<INestApplicationContext> {
   const env = tasksTestEnv(overrides);
   const app = await NestFactory.createApplicationContext(AppModule.register(env, createNatsServer(env, 'tasks-service')), { logger: ['error'] });

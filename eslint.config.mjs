@@ -1,0 +1,65 @@
+// ESLint flat config (`npm run lint`, run by .ci/run before the tests).
+// - @nx/enforce-module-boundaries reads the tags in each project.json: apps never import
+//   apps, libs never import apps, contracts import no lib (only their validation library),
+//   libs/testing only from tests.
+// - Type-aware rules that catch bugs tsc lets through: promises nobody awaits or catches,
+//   promises handed to callers that ignore them, switches that miss a union member.
+// - taskflow/route-access: every gateway route is @Public() or @ApiBearerAuth().
+// tools/eslint/fixtures/ holds code that must FAIL these rules (tools/eslint/lint-rules.spec.ts
+// lints it through ESLint's API); it is ignored here.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+import taskflow from './tools/eslint/route-access.mjs';
+
+const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'];
+
+/** The libraries contracts may use: validation, transformation and the OpenAPI metadata on the same classes. */
+const CONTRACTS_EXTERNALS = ['class-validator', 'class-transformer', '@nestjs/swagger'];
+
+/** @param {boolean} tests whether the files are tests (only tests may use libs/testing) */
+function boundaries(tests) {
+  const testing = tests ? ['type:testing'] : [];
+  return [
+    'error',
+    {
+      // The nats-server launcher is plain JS in scripts/ because `npm start` (scripts/start-stack.mjs) uses it too.
+      allow: ['/scripts/lib/local-nats\\.mjs$'],
+      // Only spec files close these loops (a lib's spec uses libs/testing, which uses that lib).
+      ignoredCircularDependencies: [
+        ['auth', 'testing'],
+        ['nats', 'testing'],
+      ],
+      depConstraints: [
+        { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:nest-lib', 'type:config', 'type:contracts', ...testing] },
+        { sourceTag: 'type:nest-lib', onlyDependOnLibsWithTags: ['type:nest-lib', 'type:config', 'type:contracts', ...testing] },
+        { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:contracts'] },
+        {
+          sourceTag: 'type:contracts',
+          onlyDependOnLibsWithTags: [],
+          allowedExternalImports: [...CONTRACTS_EXTERNALS, ...(tests ? ['@jest/globals'] : [])],
+        },
+        { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:nest-lib', 'type:config', 'type:contracts'] },
+      ],
+    },
+  ];
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.nx/', 'tools/eslint/fixtures/'] },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.base],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    plugins: { '@nx': nx, taskflow },
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(false),
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  { files: TESTS, rules: { '@nx/enforce-module-boundaries': boundaries(true) } },
+  // Every file, not only *.controller.ts: the rule looks for @Controller classes itself.
+  { files: ['gateway/src/**/*.ts'], rules: { 'taskflow/route-access': 'error' } },
+);
