@@ -263,7 +263,9 @@ async function measure(label, options) {
   process.stdout.write(`measuring ${settings.duration}s… `);
   const before = cpuSnapshot();
   const result = await guard(autocannon({ ...common, duration: settings.duration }));
-  result.foreign = foreignCpu(before, cpuSnapshot());
+  const after = cpuSnapshot();
+  result.foreign = foreignCpu(before, after);
+  result.cpuMsPerRequest = servingCpuMsPerRequest(before, after, result.requests.total);
   console.log(`done (${Math.round(result.requests.average)} req/s)`);
   return result;
 }
@@ -310,6 +312,29 @@ function cpuSnapshot() {
     }
   }
   return snapshot;
+}
+
+/** Processes whose CPU is the request path's cost: the gateway and tasks-service, or the monolith. */
+const REQUEST_PATH = new Set(['gateway', 'tasks-service', 'monolith-baseline']);
+
+/**
+ * CPU-ms per answered request during the run: `services` is the request path's own processes
+ * (auth-service is idle then); `withInfra` adds PostgreSQL, Redis and this run's nats-server.
+ * PostgreSQL and Redis are the machine's shared servers: other work on them counts too.
+ */
+function servingCpuMsPerRequest(before, after, requests) {
+  const delta = (pid) => (after.has(pid) ? after.get(pid).ticks - (before.get(pid)?.ticks ?? 0) : 0);
+  let services = 0;
+  let infra = 0;
+  for (const proc of processes) {
+    const pid = proc.child.pid;
+    if (pid === undefined) continue;
+    if (REQUEST_PATH.has(proc.name.split(' ')[0])) services += delta(pid);
+    else if (proc.infra) infra += delta(pid);
+  }
+  for (const [pid, now] of after) if (SERVING_COMMANDS.has(now.comm)) infra += delta(pid);
+  const perRequest = (ticks) => (requests > 0 ? ((ticks / CLOCK_TICKS) * 1000) / requests : NaN);
+  return { services: perRequest(services), withInfra: perRequest(services + infra) };
 }
 
 /** CPU seconds used during a run by processes that are neither this bench's nor the servers it drives. */
@@ -475,10 +500,10 @@ async function main() {
     ['list-cached', 'list    GET /api/tasks?limit=20 (Redis cache)'],
     ['list-cold', 'list    GET /api/tasks?limit=20 (no cache)'],
   ];
-  const rows = [['scenario', 'req/s(avg)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'foreign CPU s']];
+  const rows = [['scenario', 'req/s(avg)', 'p50 ms', 'p99 ms', 'CPU-ms/req', '+pg/redis/nats', 'non-2xx', 'errors', 'foreign CPU s']];
   for (const [key, label] of order) {
     const r = results.get(key);
-    rows.push([label, fmt(r.requests.average), fmt(r.latency.p50, 0), fmt(r.latency.p99, 0), String(r.non2xx), String(r.errors), fmt(r.foreign.total)]);
+    rows.push([label, fmt(r.requests.average), fmt(r.latency.p50, 0), fmt(r.latency.p99, 0), fmt(r.cpuMsPerRequest.services, 2), fmt(r.cpuMsPerRequest.withInfra, 2), String(r.non2xx), String(r.errors), fmt(r.foreign.total)]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   console.log('');
@@ -487,6 +512,9 @@ async function main() {
   const rate = (key) => results.get(key).requests.average;
   const ratio = rate('create') / rate('monolith');
   console.log(`ratio microservices/monolith create req/s: ${fmt(ratio, 3)}x (reference to beat: 0.75x) — ${ratio >= 0.75 ? 'beats' : 'below'} the reference`);
+  const cpu = (key, part) => results.get(key).cpuMsPerRequest[part];
+  console.log(`CPU-ms per create, gateway+tasks-service: ${fmt(cpu('create', 'services'), 2)} (monolith ${fmt(cpu('monolith', 'services'), 2)}, ratio ${fmt(cpu('create', 'services') / cpu('monolith', 'services'), 2)}x)`);
+  console.log(`CPU-ms per create, with PostgreSQL, Redis and NATS: ${fmt(cpu('create', 'withInfra'), 2)} (target ≤ 2.0; monolith ${fmt(cpu('monolith', 'withInfra'), 2)}, ratio ${fmt(cpu('create', 'withInfra') / cpu('monolith', 'withInfra'), 2)}x)`);
   console.log(`ratio cached/uncached list req/s: ${fmt(rate('list-cached') / rate('list-cold'), 2)}x`);
   console.log(`os.cpus().length: ${os.cpus().length} (autocannon shares these cores with every service, PostgreSQL, Redis and NATS)`);
   // Other work on this machine during a measured run takes cores from the bench: say so, with the culprits.
