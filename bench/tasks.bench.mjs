@@ -29,7 +29,8 @@
 //        node bench/tasks.bench.mjs         (needs an up-to-date `npm run build`)
 // Env:   BENCH_DURATION seconds (default 10), BENCH_WARMUP seconds (default 2),
 //        BENCH_CONNECTIONS (default 50), BENCH_SEED tasks for the reader (default 500),
-//        BENCH_NATS=private|shared (default private when a nats-server binary is found).
+//        BENCH_NATS=private|shared (default private when a nats-server binary is found),
+//        BENCH_CPU_PROF=<dir> (the services write V8 CPU profiles there; open in Chrome DevTools).
 // Only 127.0.0.1: PostgreSQL :5432 (database taskflow_bench), Redis :6379, and NATS (a
 // private nats-server with JetStream on a free port, or the shared :4222). Everything started
 // here is stopped with SIGTERM at the end, also on failure; the exit code is non-zero on failure.
@@ -158,8 +159,11 @@ class Proc {
   }
 }
 
+/** BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it exits (not allowed in NODE_OPTIONS). */
+const PROFILE_ARGS = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
+
 function startService(name, env, label = name) {
-  return new Proc(label, process.execPath, [resolve(ROOT, `dist/${name}/src/main.js`)], { env });
+  return new Proc(label, process.execPath, [...PROFILE_ARGS, resolve(ROOT, `dist/${name}/src/main.js`)], { env });
 }
 
 /** Services first (they drain into NATS/PostgreSQL), then the infrastructure this run started. */
