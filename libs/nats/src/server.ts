@@ -39,6 +39,15 @@ export class TrackedNatsServer extends ServerNats {
   isConnected(): boolean {
     return this.connected;
   }
+
+  /**
+   * Nest tries JSON.parse on every incoming subject first, for object patterns; ours are plain
+   * subjects (libs/contracts), so that threw, and built a SyntaxError with its stack, on every
+   * request (~1% of tasks-service's CPU). Anything that could be JSON still goes that way.
+   */
+  protected override getRouteFromPattern(pattern: string): string {
+    return /^[[{"]/.test(pattern) ? super.getRouteFromPattern(pattern) : this.normalizePattern(pattern);
+  }
 }
 
 export function createNatsServer(env: NatsServerConfig, queue: NatsRole): TrackedNatsServer {
