@@ -30,7 +30,8 @@
 // Env:   BENCH_DURATION seconds (default 10), BENCH_WARMUP seconds (default 2),
 //        BENCH_CONNECTIONS (default 50), BENCH_SEED tasks for the reader (default 500),
 //        BENCH_NATS=private|shared (default private when a nats-server binary is found),
-//        BENCH_CPU_PROF=<dir> (the services write V8 CPU profiles there; open in Chrome DevTools).
+//        BENCH_CPU_PROF=<dir> (the services write V8 CPU profiles there; open in Chrome DevTools),
+//        BENCH_NODE_FLAGS (extra node flags for the services, e.g. "--max-semi-space-size=16").
 // Only 127.0.0.1: PostgreSQL :5432 (database taskflow_bench), Redis :6379, and NATS (a
 // private nats-server with JetStream on a free port, or the shared :4222). Everything started
 // here is stopped with SIGTERM at the end, also on failure; the exit code is non-zero on failure.
@@ -159,8 +160,14 @@ class Proc {
   }
 }
 
-/** BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it exits (not allowed in NODE_OPTIONS). */
-const PROFILE_ARGS = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
+/**
+ * Node flags for every service (not the monolith): BENCH_NODE_FLAGS (e.g. a V8 heap setting to
+ * compare), and with BENCH_CPU_PROF=<dir> a V8 CPU profile written there at exit.
+ */
+const PROFILE_ARGS = [
+  ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : []),
+];
 
 function startService(name, env, label = name) {
   return new Proc(label, process.execPath, [...PROFILE_ARGS, resolve(ROOT, `dist/${name}/src/main.js`)], { env });
@@ -511,7 +518,7 @@ async function main() {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   console.log('');
-  console.log(`TaskFlow tasks bench: cpus=${os.cpus().length}, connections=${settings.connections}, duration=${settings.duration}s (+${settings.warmup}s warm-up), seed=${settings.seed}, node ${process.version}`);
+  console.log(`TaskFlow tasks bench: cpus=${os.cpus().length}, connections=${settings.connections}, duration=${settings.duration}s (+${settings.warmup}s warm-up), seed=${settings.seed}, node ${process.version}${PROFILE_ARGS.length ? `, service flags: ${PROFILE_ARGS.join(' ')}` : ''}`);
   for (const row of rows) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
   const rate = (key) => results.get(key).requests.average;
   const ratio = rate('create') / rate('monolith');
