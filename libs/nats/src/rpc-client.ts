@@ -6,6 +6,7 @@ import { currentAccessToken, currentDeadline, currentRequestId, REQUEST_ID_HEADE
 import { ACCESS_TOKEN_HEADER } from './caller.js';
 import { DEADLINE_HEADER } from './deadline.js';
 import { InFlightLimiter } from './in-flight-limiter.js';
+import { TurnBatch } from './turn-batch.js';
 
 export interface NatsClientOptions {
   /** From natsConnectionOptions(env, role): servers, credentials, TLS, inbox prefix. */
@@ -48,6 +49,8 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
   private readonly limiter?: InFlightLimiter;
+  /** Requests started in one event-loop turn go out in one socket write (see TurnBatch). */
+  private readonly sends = new TurnBatch();
 
   constructor(@Inject(NATS_CLIENT_OPTIONS) private readonly options: NatsClientOptions) {
     if (options.maxInFlightPerService !== undefined) this.limiter = new InFlightLimiter(options.maxInFlightPerService);
@@ -121,7 +124,7 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
 
     let reply: ReplyPacket;
     try {
-      const message = await connection.request(contract.subject, packet, { timeout: budgetMs, headers: requestHeaders });
+      const message = await this.sends.run(() => connection.request(contract.subject, packet, { timeout: budgetMs, headers: requestHeaders }));
       reply = message.json<ReplyPacket>();
     } catch (error) {
       throw this.transportError(contract.subject, error);

@@ -1,6 +1,8 @@
-import { ServerNats, Transport, type NatsOptions } from '@nestjs/microservices';
+import { type NatsContext, ServerNats, Transport, type NatsOptions } from '@nestjs/microservices';
+import type { Msg } from '@nats-io/transport-node';
 import type { NatsRole } from '#config';
 import { natsConnectionOptions, type NatsConnectionEnv } from './connection-options.js';
+import { TurnBatch } from './turn-batch.js';
 
 export interface NatsServerConfig extends NatsConnectionEnv {
   SHUTDOWN_GRACE_MS: number;
@@ -30,6 +32,8 @@ export function natsServerOptions(env: NatsServerConfig, queue: NatsRole): NatsO
  */
 export class TrackedNatsServer extends ServerNats {
   private connected = false;
+  /** Replies ready in one event-loop turn go out in one socket write (see TurnBatch). */
+  private readonly replies = new TurnBatch();
 
   constructor(options: NatsOptions['options']) {
     super(options ?? {});
@@ -45,6 +49,11 @@ export class TrackedNatsServer extends ServerNats {
    * subjects (libs/contracts), so that threw, and built a SyntaxError with its stack, on every
    * request (~1% of tasks-service's CPU). Anything that could be JSON still goes that way.
    */
+  override getPublisher(natsMsg: Msg, id: string, ctx: NatsContext): (response: unknown) => unknown {
+    const publish = super.getPublisher(natsMsg, id, ctx);
+    return (response) => this.replies.run(() => publish(response));
+  }
+
   protected override getRouteFromPattern(pattern: string): string {
     return /^[[{"]/.test(pattern) ? super.getRouteFromPattern(pattern) : this.normalizePattern(pattern);
   }
