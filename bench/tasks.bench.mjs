@@ -31,7 +31,8 @@
 //        BENCH_CONNECTIONS (default 50), BENCH_SEED tasks for the reader (default 500),
 //        BENCH_NATS=private|shared (default private when a nats-server binary is found),
 //        BENCH_CPU_PROF=<dir> (the services write V8 CPU profiles there; open in Chrome DevTools),
-//        BENCH_NODE_FLAGS (extra node flags for the services, e.g. "--max-semi-space-size=16").
+//        BENCH_NODE_FLAGS (extra node flags for the services, e.g. "--max-semi-space-size=16"),
+//        BENCH_RATE requests/s offered in every scenario (default 0: as fast as possible).
 // Only 127.0.0.1: PostgreSQL :5432 (database taskflow_bench), Redis :6379, and NATS (a
 // private nats-server with JetStream on a free port, or the shared :4222). Everything started
 // here is stopped with SIGTERM at the end, also on failure; the exit code is non-zero on failure.
@@ -76,6 +77,7 @@ const settings = {
   warmup: intSetting('BENCH_WARMUP', process.env.BENCH_WARMUP, 2, 0, 60),
   connections: intSetting('BENCH_CONNECTIONS', process.env.BENCH_CONNECTIONS, 50, 1, 1000),
   seed: intSetting('BENCH_SEED', process.env.BENCH_SEED, 500, 21, 100_000),
+  rate: intSetting('BENCH_RATE', process.env.BENCH_RATE, 0, 0, 100_000),
   nats: process.env.BENCH_NATS ?? 'auto',
 };
 if (!['auto', 'private', 'shared'].includes(settings.nats)) throw new Error(`BENCH_NATS must be private or shared, got "${settings.nats}"`);
@@ -265,7 +267,9 @@ async function register(baseUrl, label) {
 
 /** Autocannon: warm-up, then the measured run. */
 async function measure(label, options) {
-  const common = { connections: settings.connections, timeout: 10, ...options };
+  // BENCH_RATE: a fixed offered load, so CPU per request compares at equal throughput (it
+  // falls as load rises: more requests share each socket write and wake-up).
+  const common = { connections: settings.connections, timeout: 10, ...(settings.rate ? { overallRate: settings.rate } : {}), ...options };
   process.stdout.write(`[bench] ${label}: `);
   if (settings.warmup > 0) {
     process.stdout.write(`warm-up ${settings.warmup}s… `);
@@ -518,7 +522,7 @@ async function main() {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   console.log('');
-  console.log(`TaskFlow tasks bench: cpus=${os.cpus().length}, connections=${settings.connections}, duration=${settings.duration}s (+${settings.warmup}s warm-up), seed=${settings.seed}, node ${process.version}${PROFILE_ARGS.length ? `, service flags: ${PROFILE_ARGS.join(' ')}` : ''}`);
+  console.log(`TaskFlow tasks bench: cpus=${os.cpus().length}, connections=${settings.connections}, duration=${settings.duration}s (+${settings.warmup}s warm-up), seed=${settings.seed}${settings.rate ? `, rate=${settings.rate}/s` : ''}, node ${process.version}${PROFILE_ARGS.length ? `, service flags: ${PROFILE_ARGS.join(' ')}` : ''}`);
   for (const row of rows) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
   const rate = (key) => results.get(key).requests.average;
   const ratio = rate('create') / rate('monolith');
