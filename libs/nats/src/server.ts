@@ -44,16 +44,17 @@ export class TrackedNatsServer extends ServerNats {
     return this.connected;
   }
 
-  /**
-   * Nest tries JSON.parse on every incoming subject first, for object patterns; ours are plain
-   * subjects (libs/contracts), so that threw, and built a SyntaxError with its stack, on every
-   * request (~1% of tasks-service's CPU). Anything that could be JSON still goes that way.
-   */
+  /** Each reply is published in the turn's batch rather than at once (see TurnBatch). */
   override getPublisher(natsMsg: Msg, id: string, ctx: NatsContext): (response: unknown) => unknown {
     const publish = super.getPublisher(natsMsg, id, ctx);
     return (response) => this.replies.run(() => publish(response));
   }
 
+  /**
+   * Nest tries JSON.parse on every incoming subject first, for object patterns; ours are plain
+   * subjects (libs/contracts), so that threw, and built a SyntaxError with its stack, on every
+   * request (~1% of tasks-service's CPU). Anything that could be JSON still goes that way.
+   */
   protected override getRouteFromPattern(pattern: string): string {
     return /^[[{"]/.test(pattern) ? super.getRouteFromPattern(pattern) : this.normalizePattern(pattern);
   }
