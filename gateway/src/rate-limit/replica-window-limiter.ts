@@ -36,7 +36,11 @@ interface KeyState {
  * Redis is back, within the same window.
  */
 export class ReplicaWindowLimiter {
+  /** Every key seen in the current window (older windows are dropped when a new one starts). */
   private readonly keys = new Map<string, KeyState>();
+  private currentWindow = 0;
+  /** Keys with hits not yet in Redis: what a sync walks, rather than every key of the window. */
+  private readonly dirty = new Set<string>();
   private syncing: Promise<boolean> | undefined;
   private nextSync: Promise<boolean> | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -60,11 +64,18 @@ export class ReplicaWindowLimiter {
       const allowance = Math.max(1, Math.floor((this.options.limit - state.synced) * this.options.localShare));
       if (state.flushing + state.unsynced < allowance || syncFailed || !this.redis.available) {
         state.unsynced++;
+        this.dirty.add(key);
         return decide(known + 1, this.options.limit, resetMs);
       }
       // Each sync lets at least one waiting request per key through (or refuses it): no starvation.
       syncFailed = !(await this.syncSoon());
     }
+  }
+
+  /** Hits Redis did not take stay counted here, for the next sync (unless their window is over). */
+  private requeue(key: string, state: KeyState, delta: number): void {
+    state.unsynced += delta;
+    if (this.keys.get(key) === state) this.dirty.add(key);
   }
 
   close(): void {
@@ -73,6 +84,12 @@ export class ReplicaWindowLimiter {
 
   private stateOf(key: string, now: number): KeyState {
     const windowStart = now - (now % this.options.windowMs);
+    if (windowStart > this.currentWindow) {
+      // Windows are aligned: when one starts, every count kept so far belongs to a past one.
+      this.keys.clear();
+      this.dirty.clear();
+      this.currentWindow = windowStart;
+    }
     let state = this.keys.get(key);
     if (!state || state.windowStart !== windowStart) {
       state = { windowStart, synced: 0, flushing: 0, unsynced: 0 };
@@ -103,17 +120,16 @@ export class ReplicaWindowLimiter {
    * back. False when Redis could not take them (they stay counted here).
    */
   private async flush(): Promise<boolean> {
-    const now = Date.now();
     const batch: Array<{ key: string; state: KeyState; delta: number }> = [];
-    for (const [key, state] of this.keys) {
-      if (state.windowStart + this.options.windowMs <= now) {
-        this.keys.delete(key); // a past window: nothing of it matters any more
-      } else if (state.unsynced > 0) {
+    for (const key of this.dirty) {
+      const state = this.keys.get(key);
+      if (state && state.unsynced > 0) {
         batch.push({ key, state, delta: state.unsynced });
         state.flushing += state.unsynced;
         state.unsynced = 0;
       }
     }
+    this.dirty.clear();
     if (batch.length === 0) return true;
     try {
       const results = await this.redis.run((client) => {
@@ -127,11 +143,11 @@ export class ReplicaWindowLimiter {
         return pipeline.exec();
       });
       let complete = true;
-      batch.forEach(({ state, delta }, i) => {
+      batch.forEach(({ key, state, delta }, i) => {
         const [error, total] = results?.[i * 2] ?? [new Error('no reply')];
         state.flushing -= delta;
         if (error) {
-          state.unsynced += delta;
+          this.requeue(key, state, delta);
           complete = false;
         } else {
           state.synced = Math.max(state.synced, Number(total));
@@ -140,9 +156,9 @@ export class ReplicaWindowLimiter {
       return complete;
     } catch {
       // Redis unavailable: the hits stay counted here and are added when it is back.
-      for (const { state, delta } of batch) {
+      for (const { key, state, delta } of batch) {
         state.flushing -= delta;
-        state.unsynced += delta;
+        this.requeue(key, state, delta);
       }
       return false;
     }
