@@ -29,7 +29,10 @@
 //        node bench/tasks.bench.mjs         (needs an up-to-date `npm run build`)
 // Env:   BENCH_DURATION seconds (default 10), BENCH_WARMUP seconds (default 2),
 //        BENCH_CONNECTIONS (default 50), BENCH_SEED tasks for the reader (default 500),
-//        BENCH_NATS=private|shared (default private when a nats-server binary is found).
+//        BENCH_NATS=private|shared (default private when a nats-server binary is found),
+//        BENCH_CPU_PROF=<dir> (the services write V8 CPU profiles there; open in Chrome DevTools),
+//        BENCH_NODE_FLAGS (extra node flags for the services, e.g. "--max-semi-space-size=16"),
+//        BENCH_RATE requests/s offered in every scenario (default 0: as fast as possible).
 // Only 127.0.0.1: PostgreSQL :5432 (database taskflow_bench), Redis :6379, and NATS (a
 // private nats-server with JetStream on a free port, or the shared :4222). Everything started
 // here is stopped with SIGTERM at the end, also on failure; the exit code is non-zero on failure.
@@ -74,6 +77,7 @@ const settings = {
   warmup: intSetting('BENCH_WARMUP', process.env.BENCH_WARMUP, 2, 0, 60),
   connections: intSetting('BENCH_CONNECTIONS', process.env.BENCH_CONNECTIONS, 50, 1, 1000),
   seed: intSetting('BENCH_SEED', process.env.BENCH_SEED, 500, 21, 100_000),
+  rate: intSetting('BENCH_RATE', process.env.BENCH_RATE, 0, 0, 100_000),
   nats: process.env.BENCH_NATS ?? 'auto',
 };
 if (!['auto', 'private', 'shared'].includes(settings.nats)) throw new Error(`BENCH_NATS must be private or shared, got "${settings.nats}"`);
@@ -158,8 +162,17 @@ class Proc {
   }
 }
 
+/**
+ * Node flags for every service (not the monolith): BENCH_NODE_FLAGS (e.g. a V8 heap setting to
+ * compare), and with BENCH_CPU_PROF=<dir> a V8 CPU profile written there at exit.
+ */
+const PROFILE_ARGS = [
+  ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : []),
+];
+
 function startService(name, env, label = name) {
-  return new Proc(label, process.execPath, [resolve(ROOT, `dist/${name}/src/main.js`)], { env });
+  return new Proc(label, process.execPath, [...PROFILE_ARGS, resolve(ROOT, `dist/${name}/src/main.js`)], { env });
 }
 
 /** Services first (they drain into NATS/PostgreSQL), then the infrastructure this run started. */
@@ -254,7 +267,9 @@ async function register(baseUrl, label) {
 
 /** Autocannon: warm-up, then the measured run. */
 async function measure(label, options) {
-  const common = { connections: settings.connections, timeout: 10, ...options };
+  // BENCH_RATE: a fixed offered load, so CPU per request compares at equal throughput (it
+  // falls as load rises: more requests share each socket write and wake-up).
+  const common = { connections: settings.connections, timeout: 10, ...(settings.rate ? { overallRate: settings.rate } : {}), ...options };
   process.stdout.write(`[bench] ${label}: `);
   if (settings.warmup > 0) {
     process.stdout.write(`warm-up ${settings.warmup}s… `);
@@ -263,7 +278,9 @@ async function measure(label, options) {
   process.stdout.write(`measuring ${settings.duration}s… `);
   const before = cpuSnapshot();
   const result = await guard(autocannon({ ...common, duration: settings.duration }));
-  result.foreign = foreignCpu(before, cpuSnapshot());
+  const after = cpuSnapshot();
+  result.foreign = foreignCpu(before, after);
+  result.cpuMsPerRequest = servingCpuMsPerRequest(before, after, result.requests.total);
   console.log(`done (${Math.round(result.requests.average)} req/s)`);
   return result;
 }
@@ -310,6 +327,29 @@ function cpuSnapshot() {
     }
   }
   return snapshot;
+}
+
+/** Processes whose CPU is the request path's cost: the gateway and tasks-service, or the monolith. */
+const REQUEST_PATH = new Set(['gateway', 'tasks-service', 'monolith-baseline']);
+
+/**
+ * CPU-ms per answered request during the run: `services` is the request path's own processes
+ * (auth-service is idle then); `withInfra` adds PostgreSQL, Redis and this run's nats-server.
+ * PostgreSQL and Redis are the machine's shared servers: other work on them counts too.
+ */
+function servingCpuMsPerRequest(before, after, requests) {
+  const delta = (pid) => (after.has(pid) ? after.get(pid).ticks - (before.get(pid)?.ticks ?? 0) : 0);
+  let services = 0;
+  let infra = 0;
+  for (const proc of processes) {
+    const pid = proc.child.pid;
+    if (pid === undefined) continue;
+    if (REQUEST_PATH.has(proc.name.split(' ')[0])) services += delta(pid);
+    else if (proc.infra) infra += delta(pid);
+  }
+  for (const [pid, now] of after) if (SERVING_COMMANDS.has(now.comm)) infra += delta(pid);
+  const perRequest = (ticks) => (requests > 0 ? ((ticks / CLOCK_TICKS) * 1000) / requests : NaN);
+  return { services: perRequest(services), withInfra: perRequest(services + infra) };
 }
 
 /** CPU seconds used during a run by processes that are neither this bench's nor the servers it drives. */
@@ -475,18 +515,21 @@ async function main() {
     ['list-cached', 'list    GET /api/tasks?limit=20 (Redis cache)'],
     ['list-cold', 'list    GET /api/tasks?limit=20 (no cache)'],
   ];
-  const rows = [['scenario', 'req/s(avg)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'foreign CPU s']];
+  const rows = [['scenario', 'req/s(avg)', 'p50 ms', 'p99 ms', 'CPU-ms/req', '+pg/redis/nats', 'non-2xx', 'errors', 'foreign CPU s']];
   for (const [key, label] of order) {
     const r = results.get(key);
-    rows.push([label, fmt(r.requests.average), fmt(r.latency.p50, 0), fmt(r.latency.p99, 0), String(r.non2xx), String(r.errors), fmt(r.foreign.total)]);
+    rows.push([label, fmt(r.requests.average), fmt(r.latency.p50, 0), fmt(r.latency.p99, 0), fmt(r.cpuMsPerRequest.services, 2), fmt(r.cpuMsPerRequest.withInfra, 2), String(r.non2xx), String(r.errors), fmt(r.foreign.total)]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   console.log('');
-  console.log(`TaskFlow tasks bench: cpus=${os.cpus().length}, connections=${settings.connections}, duration=${settings.duration}s (+${settings.warmup}s warm-up), seed=${settings.seed}, node ${process.version}`);
+  console.log(`TaskFlow tasks bench: cpus=${os.cpus().length}, connections=${settings.connections}, duration=${settings.duration}s (+${settings.warmup}s warm-up), seed=${settings.seed}${settings.rate ? `, rate=${settings.rate}/s` : ''}, node ${process.version}${PROFILE_ARGS.length ? `, service flags: ${PROFILE_ARGS.join(' ')}` : ''}`);
   for (const row of rows) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
   const rate = (key) => results.get(key).requests.average;
   const ratio = rate('create') / rate('monolith');
   console.log(`ratio microservices/monolith create req/s: ${fmt(ratio, 3)}x (reference to beat: 0.75x) — ${ratio >= 0.75 ? 'beats' : 'below'} the reference`);
+  const cpu = (key, part) => results.get(key).cpuMsPerRequest[part];
+  console.log(`CPU-ms per create, gateway+tasks-service: ${fmt(cpu('create', 'services'), 2)} (monolith ${fmt(cpu('monolith', 'services'), 2)}, ratio ${fmt(cpu('create', 'services') / cpu('monolith', 'services'), 2)}x)`);
+  console.log(`CPU-ms per create, with PostgreSQL, Redis and NATS: ${fmt(cpu('create', 'withInfra'), 2)} (target ≤ 2.0; monolith ${fmt(cpu('monolith', 'withInfra'), 2)}, ratio ${fmt(cpu('create', 'withInfra') / cpu('monolith', 'withInfra'), 2)}x)`);
   console.log(`ratio cached/uncached list req/s: ${fmt(rate('list-cached') / rate('list-cold'), 2)}x`);
   console.log(`os.cpus().length: ${os.cpus().length} (autocannon shares these cores with every service, PostgreSQL, Redis and NATS)`);
   // Other work on this machine during a measured run takes cores from the bench: say so, with the culprits.

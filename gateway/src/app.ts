@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
 import httpProxy from '@fastify/http-proxy';
 import { Logger, RequestMethod, ValidationPipe } from '@nestjs/common';
@@ -14,10 +13,16 @@ import type { GatewayEnv } from './config/gateway.env.js';
 import { DOCS_CSP, DOCS_PATH, setupSwagger } from './docs/swagger.js';
 import { mapError } from './http/error-body.js';
 import { answerOptionsRequests, isCorsPreflight } from './http/options-requests.js';
+import { securityHeaders } from './http/security-headers.js';
 import { HttpMetrics } from './metrics/http-metrics.service.js';
 
 /** SPEC: bodies over 100 kB are refused with 413. */
 export const BODY_LIMIT_BYTES = 100 * 1024;
+
+/** The API answers JSON only: nothing may be loaded or framed. Swagger UI gets DOCS_CSP below. */
+const SECURITY_HEADERS = securityHeaders({
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+});
 
 /** Probes and scrapes are frequent and boring: logged at debug only. */
 const QUIET_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
@@ -47,9 +52,9 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
 
-  // Set first thing, so every response has it: errors, 404s, 413s and probes included.
+  // Set first thing, so every response has them: errors, 404s, 413s and probes included.
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
+    void reply.headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
     done();
   });
   const metrics = app.get(HttpMetrics);
@@ -63,10 +68,6 @@ export async function createGatewayApp(env: GatewayEnv): Promise<NestFastifyAppl
     done();
   });
 
-  await app.register(helmet, {
-    // The API answers JSON only: nothing may be loaded or framed. Swagger UI gets DOCS_CSP below.
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-  });
   closeConnectionsWhileDraining(fastify);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     if (request.url.startsWith(DOCS_PATH)) void reply.header('content-security-policy', DOCS_CSP);

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { Api, registerUser, startStack, type Stack } from '#testing';
+import { Api, freePort, registerUser, startService, startStack, type RunningService, type Stack } from '#testing';
 
 let stack: Stack;
 let api: Api;
@@ -35,6 +35,57 @@ describe('global per-IP limit', () => {
   it('does not limit health checks', async () => {
     const ip = freshIp();
     for (let i = 0; i < LIMIT + 3; i++) expect((await api.get('/health', { headers: { 'x-forwarded-for': ip } })).status).toBe(200);
+  });
+});
+
+describe('global per-IP limit across two gateways sharing Redis', () => {
+  // Each gateway counts locally and syncs with Redis in batches. The stated tolerance (README):
+  // with R replicas a client may get (R − 1) × max(1, RATE_LIMIT_LOCAL_SHARE × limit) more than
+  // the limit per window; here 1 × max(1, 0.1 × 15) = 1.
+  const TOLERANCE = 1;
+  let second: RunningService;
+  let other: Api;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    second = await startService('gateway', { ...stack.env, PORT: String(port) });
+    other = new Api(`http://127.0.0.1:${port}`);
+  });
+  afterAll(() => second?.stop());
+
+  const me = (gateway: Api, ip: string) => gateway.get('/api/auth/me', { headers: { 'x-forwarded-for': ip } });
+
+  it('holds the limit for a client alternating between the gateways, with 429 and Retry-After', async () => {
+    const ip = freshIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT + 5; i++) statuses.push((await me(i % 2 === 0 ? api : other, ip)).status);
+    const admitted = statuses.filter((status) => status === 401).length;
+    expect(admitted).toBeGreaterThanOrEqual(LIMIT);
+    expect(admitted).toBeLessThanOrEqual(LIMIT + TOLERANCE);
+    expect(statuses.slice(0, LIMIT).every((status) => status === 401)).toBe(true);
+    for (const gateway of [api, other]) {
+      const limited = await me(gateway, ip);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+  });
+
+  it('a gateway that never saw the client learns its count from Redis', async () => {
+    const ip = freshIp();
+    for (let i = 0; i < LIMIT; i++) expect((await me(api, ip)).status).toBe(401);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await me(other, ip)).status);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(TOLERANCE);
+    expect(statuses.slice(-3)).toEqual([429, 429, 429]);
+  });
+
+  it('holds the limit for a burst sent to both gateways at once', async () => {
+    const ip = freshIp();
+    const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => me(i % 2 === 0 ? api : other, ip)));
+    const admitted = burst.filter((response) => response.status === 401).length;
+    expect(admitted).toBeGreaterThanOrEqual(LIMIT);
+    expect(admitted).toBeLessThanOrEqual(LIMIT + TOLERANCE);
+    expect(burst.filter((response) => response.status === 429)).toHaveLength(40 - admitted);
   });
 });
 

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { TasksContract, type Actor, type ListTasksQuery } from '#contracts';
 import type { NatsRpcClient } from '#nats';
 import { freePort, startService, testEnv, type RunningService } from '#testing';
-import { generationKeyFor, listCacheKey } from '../src/cache/list-cache-key.js';
+import { CACHE_EPOCH_KEY, generationKeyFor, listCacheKey } from '../src/cache/list-cache-key.js';
 import { normalizeListQuery } from '../src/tasks/list-query.js';
 import { as, member, natsClient, registerUser } from './factories/tasks-context.js';
 
@@ -40,9 +40,9 @@ describe('list cache', () => {
     const task = await client.request(TasksContract.create, { title: 'Cached task' }, as(owner));
     expect((await list(owner)).items.map((t) => t.id)).toEqual([task.id]);
     expect((await list(assignee)).items).toEqual([]);
-    // The page is cached under the owner's current generation.
-    const generation = (await redis.get(generationKeyFor(owner)))!;
-    expect(await redis.exists(listCacheKey(owner, generation, normalizeListQuery({}, owner)))).toBe(1);
+    // The page is cached under the current epoch and the owner's current generation.
+    const [generation, epoch] = await redis.mget(generationKeyFor(owner), CACHE_EPOCH_KEY);
+    expect(await redis.exists(listCacheKey(owner, `${epoch ?? 0}.${generation}`, normalizeListQuery({}, owner)))).toBe(1);
     expect((await list(owner)).items.map((t) => t.id)).toEqual([task.id]);
 
     const assigned = await client.request(TasksContract.assign, { taskId: task.id, userId: assignee.id }, as(owner));

@@ -13,6 +13,13 @@ const gatewayEnv = (() => ({
     .prefault(''),
   RATE_LIMIT_MAX: positiveInt.default(1000),
   RATE_LIMIT_WINDOW_S: positiveInt.default(60),
+  /** How often a gateway adds the hits it counted to Redis and reads back every replica's total. */
+  RATE_LIMIT_SYNC_MS: positiveInt.default(100),
+  /**
+   * The share of a client's remaining budget one gateway may admit between two syncs: with R
+   * replicas a client can exceed RATE_LIMIT_MAX by at most (R − 1) × max(1, share × limit).
+   */
+  RATE_LIMIT_LOCAL_SHARE: z.coerce.number().gt(0).max(1).default(0.1),
   LOGIN_FAILURE_LIMIT: positiveInt.default(5),
   LOGIN_FAILURE_WINDOW_S: positiveInt.default(900),
   /**

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import type { GuardedRedis } from '#redis';
 import { REDIS } from '../redis/redis.module.js';
 
 /** Count in the current window, and milliseconds until that window ends. */
@@ -34,13 +35,17 @@ return 0
 type HitCommand = (key: string, windowMs: number) => Promise<[number, number]>;
 type ReleaseCommand = (key: string) => Promise<number>;
 
-/** Fixed-window counters kept in Redis, so limits hold across gateway replicas. */
+/**
+ * Fixed-window counters kept in Redis, one round trip per call: exact across gateway replicas,
+ * for the login limit (rare requests, where exactness matters more than a round trip).
+ */
 @Injectable()
 export class WindowCounter {
   private readonly hitCommand: HitCommand;
   private readonly releaseCommand: ReleaseCommand;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {
+  constructor(@Inject(REDIS) private readonly guarded: GuardedRedis) {
+    const redis = guarded.client;
     // defineCommand sends EVALSHA and falls back to EVAL once per script load.
     redis.defineCommand('taskflowWindowHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     redis.defineCommand('taskflowWindowRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
@@ -50,15 +55,15 @@ export class WindowCounter {
   }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
-    const [count, resetMs] = await this.hitCommand(key, windowMs);
+    const [count, resetMs] = await this.guarded.run(() => this.hitCommand(key, windowMs));
     return { count: Number(count), resetMs: Number(resetMs) };
   }
 
   async release(key: string): Promise<void> {
-    await this.releaseCommand(key);
+    await this.guarded.run(() => this.releaseCommand(key));
   }
 
   async reset(key: string): Promise<void> {
-    await this.redis.del(key);
+    await this.guarded.run((redis: Redis) => redis.del(key));
   }
 }

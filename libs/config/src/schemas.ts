@@ -82,6 +82,13 @@ export const redisEnv = ((ctx) => ({
   REDIS_HOST: devDefault(z.string(), '127.0.0.1', ctx).optional(),
   REDIS_PORT: port.default(6379),
   REDIS_PASSWORD: z.string().optional(),
+  /**
+   * A Redis command not answered within this time counts as a failure and opens the client's
+   * circuit: until a background PING succeeds, callers skip Redis at once (libs/redis).
+   */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(100),
+  /** While the circuit is open, how often a PING checks whether Redis answers again. */
+  REDIS_PROBE_INTERVAL_MS: z.coerce.number().int().positive().default(500),
 })) satisfies EnvPiece;
 
 /**

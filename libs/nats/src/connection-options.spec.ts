@@ -16,7 +16,7 @@ function presented(options: ReturnType<typeof natsConnectionOptions>) {
 describe('natsConnectionOptions', () => {
   it('gives each role its own inbox prefix, name and servers', () => {
     const options = natsConnectionOptions({ NATS_URL: ['nats://a:4222', 'nats://b:4222'] }, 'tasks-service', 'tasks-service-outbox');
-    expect(options).toMatchObject({ servers: ['nats://a:4222', 'nats://b:4222'], name: 'tasks-service-outbox', inboxPrefix: '_INBOX_tasks-service', maxReconnectAttempts: -1 });
+    expect(options).toMatchObject({ servers: ['nats://a:4222', 'nats://b:4222'], name: 'tasks-service-outbox', inboxPrefix: '_INBOX_tasks-service', maxReconnectAttempts: -1, noAsyncTraces: true });
     expect(natsConnectionOptions({ NATS_URL: ['nats://a'] }, 'gateway').inboxPrefix).toBe('_INBOX_gateway');
   });
 

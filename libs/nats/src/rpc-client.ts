@@ -7,6 +7,7 @@ import { ACCESS_TOKEN_HEADER } from './caller.js';
 import { DEADLINE_HEADER, deadlineFor } from './deadline.js';
 import { InFlightLimiter } from './in-flight-limiter.js';
 import { OverloadBackoff } from './overload-backoff.js';
+import { TurnBatch } from './turn-batch.js';
 
 export interface NatsClientOptions {
   /** From natsConnectionOptions(env, role): servers, credentials, TLS, inbox prefix. */
@@ -55,6 +56,8 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
   private stopped = false;
   private readonly limiter?: InFlightLimiter;
   private readonly backoff: OverloadBackoff;
+  /** Requests started in one event-loop turn go out in one socket write (see TurnBatch). */
+  private readonly sends = new TurnBatch();
 
   constructor(@Inject(NATS_CLIENT_OPTIONS) private readonly options: NatsClientOptions) {
     if (options.maxInFlightPerService !== undefined) this.limiter = new InFlightLimiter(options.maxInFlightPerService);
@@ -134,7 +137,7 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
 
     let reply: ReplyPacket;
     try {
-      const message = await connection.request(contract.subject, packet, { timeout: budgetMs, headers: requestHeaders });
+      const message = await this.sends.run(() => connection.request(contract.subject, packet, { timeout: budgetMs, headers: requestHeaders }));
       reply = message.json<ReplyPacket>();
     } catch (error) {
       throw this.transportError(contract.subject, error);

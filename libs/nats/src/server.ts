@@ -1,8 +1,9 @@
-import { ServerNats, Transport, type NatsOptions } from '@nestjs/microservices';
+import { type NatsContext, ServerNats, Transport, type NatsOptions } from '@nestjs/microservices';
 import type { NatsConnection, Msg, Subscription } from '@nats-io/transport-node';
 import type { NatsRole } from '#config';
 import { natsConnectionOptions, type NatsConnectionEnv } from './connection-options.js';
 import { InFlightRequests } from './in-flight-requests.js';
+import { TurnBatch } from './turn-batch.js';
 
 export interface NatsServerConfig extends NatsConnectionEnv {
   SHUTDOWN_GRACE_MS: number;
@@ -46,6 +47,8 @@ export class TrackedNatsServer extends ServerNats {
   private readonly inFlight = new InFlightRequests();
   /** The end of each request taken, until its final answer is published. */
   private readonly ends = new WeakMap<Msg, () => void>();
+  /** Replies ready in one event-loop turn go out in one socket write (see TurnBatch). */
+  private readonly replies = new TurnBatch();
 
   constructor(
     options: NatsOptions['options'],
@@ -85,17 +88,17 @@ export class TrackedNatsServer extends ServerNats {
     }
   }
 
-  override getPublisher(message: Msg, id: string, context: Parameters<ServerNats['getPublisher']>[2]): (response: { isDisposed?: boolean; err?: unknown }) => unknown {
+  /** Each reply is published in the turn's batch (see TurnBatch); the request ends once its last packet is out. */
+  override getPublisher(message: Msg, id: string, context: NatsContext): (response: { isDisposed?: boolean; err?: unknown }) => unknown {
     const publish = super.getPublisher(message, id, context);
     const end = this.ends.get(message);
-    return (response) => {
-      try {
-        return publish(response);
-      } finally {
-        // Nest marks a reply's last packet isDisposed; an error packet is always the last.
-        if (response.isDisposed || response.err !== undefined) end?.();
-      }
-    };
+    return (response) =>
+      this.replies
+        .run(() => publish(response))
+        .finally(() => {
+          // Nest marks a reply's last packet isDisposed; an error packet is always the last.
+          if (response.isDisposed || response.err !== undefined) end?.();
+        });
   }
 
   override async close(): Promise<void> {
@@ -105,6 +108,15 @@ export class TrackedNatsServer extends ServerNats {
     await this.inFlight.idle(this.graceMs);
     await this.connection?.flush().catch(() => undefined);
     await super.close();
+  }
+
+  /**
+   * Nest tries JSON.parse on every incoming subject first, for object patterns; ours are plain
+   * subjects (libs/contracts), so that threw, and built a SyntaxError with its stack, on every
+   * request (~1% of tasks-service's CPU). Anything that could be JSON still goes that way.
+   */
+  protected override getRouteFromPattern(pattern: string): string {
+    return /^[[{"]/.test(pattern) ? super.getRouteFromPattern(pattern) : this.normalizePattern(pattern);
   }
 }
 

@@ -3,6 +3,8 @@ import type { Actor } from '#contracts';
 import type { NormalizedListQuery } from '../tasks/list-query.js';
 
 export const GLOBAL_GENERATION_KEY = 'tasks:gen:all';
+/** Bumped after an outage by a replica that could not bump the generations (TaskListCache). */
+export const CACHE_EPOCH_KEY = 'tasks:gen:epoch';
 export const userGenerationKey = (userId: string) => `tasks:gen:user:${userId}`;
 
 /**
@@ -24,7 +26,7 @@ export function canonicalQuery(query: NormalizedListQuery): string {
   );
 }
 
-/** `tasks:list:<role-scope>:<userId>:<generation>:<sha1 of the normalized query>`. */
+/** `tasks:list:<role-scope>:<userId>:<epoch>.<generation>:<sha1 of the normalized query>`. */
 export function listCacheKey(actor: Actor, generation: string, query: NormalizedListQuery): string {
   const digest = createHash('sha1').update(canonicalQuery(query)).digest('hex');
   return `tasks:list:${actor.role}:${actor.id}:${generation}:${digest}`;

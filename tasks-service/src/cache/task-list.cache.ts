@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis';
 import { APP_ENV } from '#config';
 import type { Actor, Page, TaskDto } from '#contracts';
 import type { TasksEnv } from '../config/tasks.env.js';
+import type { GuardedRedis } from '#redis';
 import type { NormalizedListQuery } from '../tasks/list-query.js';
-import { GLOBAL_GENERATION_KEY, generationKeyFor, listCacheKey, userGenerationKey } from './list-cache-key.js';
+import { CACHE_EPOCH_KEY, GLOBAL_GENERATION_KEY, generationKeyFor, listCacheKey, userGenerationKey } from './list-cache-key.js';
 import { REDIS } from './redis.provider.js';
 
 const WARN_EVERY_MS = 30_000;
@@ -14,30 +15,49 @@ const WARN_EVERY_MS = 30_000;
  * of everyone it concerns (and the global one) after it commits and before it answers, so
  * every page that could hold the old task is unreachable at once: no KEYS, no SCAN, old
  * pages just expire. Redis is optional: any failure is a cache miss (or a skipped bump),
- * logged at most every 30 s, never an error for the caller.
+ * logged at most every 30 s, never an error for the caller; a hung Redis costs one command
+ * timeout, then nothing until it answers again (GuardedRedis).
+ *
+ * A skipped bump would leave stale pages reachable once Redis is back. So every key also
+ * holds an epoch, and a replica that skipped a bump increments the epoch before it uses
+ * Redis again (a recovery hook of the client's circuit): every page written before is then
+ * unreachable. Other replicas may serve such a page until that increment, at most one
+ * REDIS_PROBE_INTERVAL_MS after they see Redis again.
  */
 @Injectable()
 export class TaskListCache {
   private readonly logger = new Logger(TaskListCache.name);
   private lastWarning = 0;
+  private bumpSkipped = false;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: GuardedRedis,
     @Inject(APP_ENV) private readonly env: Pick<TasksEnv, 'TASK_LIST_CACHE_TTL_S'>,
-  ) {}
+  ) {
+    redis.onRecovery(() => this.bumpEpochIfSkipped(redis.client));
+  }
+
+  private async bumpEpochIfSkipped(redis: Redis): Promise<void> {
+    if (!this.bumpSkipped) return;
+    await redis.incr(CACHE_EPOCH_KEY);
+    this.bumpSkipped = false;
+  }
 
   /** The cache key for this read, or null when the cache cannot be used right now. */
   async keyFor(actor: Actor, query: NormalizedListQuery): Promise<string | null> {
     try {
       const generationKey = generationKeyFor(actor);
-      let generation = await this.redis.get(generationKey);
-      if (generation === null) {
-        // A counter that never existed (or was lost): start it at a value no old page used.
-        await this.redis.set(generationKey, String(Date.now()), 'NX');
-        generation = await this.redis.get(generationKey);
-        if (generation === null) return null;
-      }
-      return listCacheKey(actor, generation, query);
+      return await this.redis.run(async (redis) => {
+        await this.bumpEpochIfSkipped(redis);
+        let [generation, epoch] = await redis.mget(generationKey, CACHE_EPOCH_KEY);
+        if (generation === null) {
+          // A counter that never existed (or was lost): start it at a value no old page used.
+          await redis.set(generationKey, String(Date.now()), 'NX');
+          generation = await redis.get(generationKey);
+          if (generation === null) return null;
+        }
+        return listCacheKey(actor, `${epoch ?? 0}.${generation}`, query);
+      });
     } catch (error) {
       this.warn('read', error);
       return null;
@@ -46,7 +66,7 @@ export class TaskListCache {
 
   async get(key: string): Promise<Page<TaskDto> | null> {
     try {
-      const cached = await this.redis.get(key);
+      const cached = await this.redis.run((redis) => redis.get(key));
       return cached === null ? null : (JSON.parse(cached) as Page<TaskDto>);
     } catch (error) {
       this.warn('read', error);
@@ -56,7 +76,7 @@ export class TaskListCache {
 
   async set(key: string, page: Page<TaskDto>): Promise<void> {
     try {
-      await this.redis.set(key, JSON.stringify(page), 'EX', this.env.TASK_LIST_CACHE_TTL_S);
+      await this.redis.run((redis) => redis.set(key, JSON.stringify(page), 'EX', this.env.TASK_LIST_CACHE_TTL_S));
     } catch (error) {
       this.warn('write', error);
     }
@@ -65,13 +85,16 @@ export class TaskListCache {
   /** After a write committed: every list of these users, and every admin list, is stale. */
   async invalidate(userIds: Iterable<string>): Promise<void> {
     try {
-      const pipeline = this.redis.pipeline();
-      for (const userId of new Set(userIds)) pipeline.incr(userGenerationKey(userId));
-      pipeline.incr(GLOBAL_GENERATION_KEY);
-      const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([error]) => error);
+      const results = await this.redis.run((redis) => {
+        const pipeline = redis.pipeline();
+        for (const userId of new Set(userIds)) pipeline.incr(userGenerationKey(userId));
+        pipeline.incr(GLOBAL_GENERATION_KEY);
+        return pipeline.exec();
+      });
+      const failed = (results ?? []).find(([error]) => error);
       if (failed) throw failed[0];
     } catch (error) {
+      this.bumpSkipped = true;
       this.warn('invalidate', error);
     }
   }
