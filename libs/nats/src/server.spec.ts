@@ -10,7 +10,7 @@ class Probe extends TrackedNatsServer {
 
 describe('TrackedNatsServer routing', () => {
   it('routes a plain subject without trying JSON.parse (which threw on every request)', () => {
-    const server = new Probe({ servers: ['nats://127.0.0.1:1'] });
+    const server = new Probe({ servers: ['nats://127.0.0.1:1'] }, 1000);
     const parse = jest.spyOn(JSON, 'parse');
     try {
       expect(server.route('tasks.create')).toBe('tasks.create');
@@ -21,7 +21,7 @@ describe('TrackedNatsServer routing', () => {
   });
 
   it('still routes object patterns as Nest does', () => {
-    const server = new Probe({ servers: ['nats://127.0.0.1:1'] });
+    const server = new Probe({ servers: ['nats://127.0.0.1:1'] }, 1000);
     expect(server.route('{"cmd":"sum","role":"math"}')).toBe('{"cmd":"sum","role":"math"}');
   });
 });
