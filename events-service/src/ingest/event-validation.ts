@@ -35,7 +35,7 @@ const requestId = z.string().max(256).nullish().transform((v) => v ?? null);
 const scalar = z.union([z.string().max(20_000), z.number(), z.boolean(), z.null()]);
 const plainValue = z.union([scalar, z.array(scalar).max(10_000)]);
 const fieldChange = z.object({ from: plainValue, to: plainValue });
-const CHANGE_KEYS = [...TASK_CHANGEABLE_FIELDS, 'assigneeIds'] as const;
+const CHANGE_KEYS = [...TASK_CHANGEABLE_FIELDS, 'assigneeIds', 'projectId'] as const;
 
 // Unknown keys are stripped (z.object), so a producer adding a field does not poison its events.
 const task = z.object({
@@ -47,6 +47,8 @@ const task = z.object({
   dueDate: isoTime.nullable(),
   ownerId: uuid,
   assigneeIds: z.array(uuid).max(10_000),
+  // Absent in events written before projects.
+  projectId: uuid.nullish(),
   version: z.number().int().min(1),
   createdAt: isoTime,
   updatedAt: isoTime,
@@ -56,6 +58,7 @@ const taskEvent = z.object({
   eventId: uuid,
   type: z.enum(TASK_EVENT_TYPES),
   taskId: uuid,
+  projectId: uuid.nullish(),
   actorId: uuid,
   occurredAt: isoTime,
   task,

@@ -15,7 +15,7 @@ const event = (actorId: string, audience: string[], changes?: TaskEvent['changes
   occurredAt: '2026-11-25T12:00:00.000Z',
   task: {
     id: taskId, title: 'Ship it', description: '', status: 'done', priority: 'high', dueDate: null,
-    ownerId: owner, assigneeIds: [alice, bob], version: 3, createdAt: '2026-11-25T10:00:00.000Z', updatedAt: '2026-11-25T12:00:00.000Z',
+    ownerId: owner, assigneeIds: [alice, bob], projectId: null, version: 3, createdAt: '2026-11-25T10:00:00.000Z', updatedAt: '2026-11-25T12:00:00.000Z',
   },
   ...(changes ? { changes } : {}),
   audience,

@@ -4,7 +4,7 @@ import { APP_ENV } from '#config';
 import type { Actor, Page, TaskDto } from '#contracts';
 import type { TasksEnv } from '../config/tasks.env.js';
 import type { NormalizedListQuery } from '../tasks/list-query.js';
-import { GLOBAL_GENERATION_KEY, generationKeyFor, listCacheKey, userGenerationKey } from './list-cache-key.js';
+import { combinedGeneration, GLOBAL_GENERATION_KEY, generationKeysFor, listCacheKey, projectGenerationKey, userGenerationKey } from './list-cache-key.js';
 import { REDIS } from './redis.provider.js';
 
 const WARN_EVERY_MS = 30_000;
@@ -26,18 +26,25 @@ export class TaskListCache {
     @Inject(APP_ENV) private readonly env: Pick<TasksEnv, 'TASK_LIST_CACHE_TTL_S'>,
   ) {}
 
-  /** The cache key for this read, or null when the cache cannot be used right now. */
-  async keyFor(actor: Actor, query: NormalizedListQuery): Promise<string | null> {
+  /**
+   * The cache key for this read, or null when the cache cannot be used right now. A member's
+   * key holds their own counter and those of `projectIds` (the projects they are in now).
+   */
+  async keyFor(actor: Actor, query: NormalizedListQuery, projectIds: readonly string[] = []): Promise<string | null> {
     try {
-      const generationKey = generationKeyFor(actor);
-      let generation = await this.redis.get(generationKey);
-      if (generation === null) {
+      const keys = generationKeysFor(actor, projectIds);
+      let values = await this.redis.mget(...keys);
+      const missing = keys.filter((_, i) => values[i] === null);
+      if (missing.length > 0) {
         // A counter that never existed (or was lost): start it at a value no old page used.
-        await this.redis.set(generationKey, String(Date.now()), 'NX');
-        generation = await this.redis.get(generationKey);
-        if (generation === null) return null;
+        const start = String(Date.now());
+        const pipeline = this.redis.pipeline();
+        for (const key of missing) pipeline.set(key, start, 'NX');
+        await pipeline.exec();
+        values = await this.redis.mget(...keys);
+        if (values.some((value) => value === null)) return null;
       }
-      return listCacheKey(actor, generation, query);
+      return listCacheKey(actor, combinedGeneration(values as string[], projectIds), query);
     } catch (error) {
       this.warn('read', error);
       return null;
@@ -62,11 +69,15 @@ export class TaskListCache {
     }
   }
 
-  /** After a write committed: every list of these users, and every admin list, is stale. */
-  async invalidate(userIds: Iterable<string>): Promise<void> {
+  /**
+   * After a write committed: every list of these users, of every member of these projects,
+   * and every admin list, is stale.
+   */
+  async invalidate(userIds: Iterable<string>, projectIds: Iterable<string> = []): Promise<void> {
     try {
       const pipeline = this.redis.pipeline();
       for (const userId of new Set(userIds)) pipeline.incr(userGenerationKey(userId));
+      for (const projectId of new Set(projectIds)) pipeline.incr(projectGenerationKey(projectId));
       pipeline.incr(GLOBAL_GENERATION_KEY);
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([error]) => error);
