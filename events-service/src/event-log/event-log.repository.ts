@@ -31,6 +31,18 @@ export class EventLogRepository {
     for (const userId of userIds) await this.logs.updateMany({ taskId }, { $addToSet: { audience: userId } });
   }
 
+  /**
+   * A new member of a project sees its history (as `GET /api/events` shows what members may
+   * see); a removed one stops seeing it, except entries of tasks they own.
+   */
+  async shareProjectHistory(projectId: string, userId: string): Promise<void> {
+    await this.logs.updateMany({ projectId }, { $addToSet: { audience: userId } });
+  }
+
+  async unshareProjectHistory(projectId: string, userId: string): Promise<void> {
+    await this.logs.updateMany({ projectId, 'task.ownerId': { $ne: userId } }, { $pull: { audience: userId } });
+  }
+
   /** One page, newest first; fetches one more than `limit` to know whether a next page exists. */
   page(filter: QueryFilter<EventLog>, limit: number): Promise<EventLog[]> {
     return this.logs.find(filter).sort(EVENT_LOG_SORT).limit(limit + 1).lean<EventLog[]>().exec();
