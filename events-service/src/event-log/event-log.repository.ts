@@ -40,7 +40,19 @@ export class EventLogRepository {
   }
 
   async unshareProjectHistory(projectId: string, userId: string): Promise<void> {
-    await this.logs.updateMany({ projectId, 'task.ownerId': { $ne: userId } }, { $pull: { audience: userId } });
+    // Read, then set each entry's audience without the user ($pull is not served by every
+    // MongoDB-protocol server, jongodb among them); the write applies only if the audience is
+    // unchanged since the read, else that entry is read again.
+    for (let round = 0; round < 5; round += 1) {
+      const entries = await this.logs.find({ projectId, audience: userId }, { eventId: 1, audience: 1, task: 1 }).lean<Pick<EventLog, 'eventId' | 'audience' | 'task'>[]>().exec();
+      const stale = entries.filter((entry) => entry.task?.ownerId !== userId);
+      let raced = false;
+      for (const entry of stale) {
+        const result = await this.logs.updateOne({ eventId: entry.eventId, audience: { $all: entry.audience, $size: entry.audience.length } }, { $set: { audience: entry.audience.filter((id) => id !== userId) } });
+        if (result.matchedCount === 0) raced = true;
+      }
+      if (!raced) return;
+    }
   }
 
   /** One page, newest first; fetches one more than `limit` to know whether a next page exists. */
