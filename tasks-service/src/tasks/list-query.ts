@@ -123,6 +123,9 @@ export function buildListSql(query: NormalizedListQuery, actor: Actor, after: Li
   const me = param(actor.id);
   const owned = `SELECT t.id FROM tasks t ${where([`t.owner_id = ${me}::uuid`])} ${orderBy} LIMIT ${limitParam}`;
   const assigned = `SELECT t.id FROM tasks t JOIN task_assignments va ON va.task_id = t.id AND va.user_id = ${me}::uuid ${where()} ${orderBy} LIMIT ${limitParam}`;
-  const inProjects = `SELECT t.id FROM project_members vm JOIN tasks t ON t.project_id = vm.project_id AND vm.user_id = ${me}::uuid ${where()} ${orderBy} LIMIT ${limitParam}`;
+  // Per project (LATERAL), so each walks its own slice of a (project_id, …) index for at most
+  // `limit` rows; a plain join lets the planner walk the whole sort index instead.
+  const perProject = `SELECT t.id, ${expression} AS sort_key FROM tasks t ${where([`t.project_id = vm.project_id`])} ${orderBy} LIMIT ${limitParam}`;
+  const inProjects = `SELECT p.id FROM project_members vm CROSS JOIN LATERAL (${perProject}) p WHERE vm.user_id = ${me}::uuid ORDER BY p.sort_key ${direction}, p.id ${direction} LIMIT ${limitParam}`;
   return { sql: `${select} WHERE t.id IN ((${owned}) UNION ALL (${assigned}) UNION ALL (${inProjects})) ${orderBy} LIMIT ${limitParam}`, params };
 }
