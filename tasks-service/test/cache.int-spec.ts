@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import type { Actor, ListTasksQuery } from '#contracts';
 import type { NatsRpcClient } from '#nats';
 import { freePort, startService, testEnv, type RunningService } from '#testing';
-import { generationKeyFor, listCacheKey } from '../src/cache/list-cache-key.js';
+import { generationKeyFor, listCacheKey, projectGenerationKey } from '../src/cache/list-cache-key.js';
+import { ProjectsService } from '../src/projects/projects.service.js';
 import { normalizeListQuery } from '../src/tasks/list-query.js';
 import { TasksService } from '../src/tasks/tasks.service.js';
 import { member, natsClient, registerUser, startTasksApp } from './factories/tasks-context.js';
@@ -64,6 +65,40 @@ describe('list cache', () => {
   });
 });
 
+describe('list cache with projects', () => {
+  let app: INestApplicationContext;
+  beforeAll(async () => {
+    app = await startTasksApp();
+  });
+  afterAll(() => app?.close());
+
+  it('a project task change makes every member stale with one counter; a membership change, that user at once', async () => {
+    const tasks = app.get(TasksService);
+    const projects = app.get(ProjectsService);
+    const [manager, editor, viewer] = [await registerUser(client), await registerUser(client), await registerUser(client)];
+    const project = await projects.create(manager, { name: 'Cached project' });
+    await projects.setMember(manager, { projectId: project.id, userId: editor.id, role: 'editor' });
+    await projects.setMember(manager, { projectId: project.id, userId: viewer.id, role: 'viewer' });
+    const first = await tasks.create(editor, { title: 'First', projectId: project.id });
+    expect((await list(tasks, viewer)).items.map((t) => t.id)).toEqual([first.id]);
+    expect((await list(tasks, manager)).items.map((t) => t.id)).toEqual([first.id]);
+
+    // The editor's change bumps the project's counter, not the viewer's own.
+    const viewerGeneration = await redis.get(generationKeyFor(viewer));
+    const projectGeneration = Number(await redis.get(projectGenerationKey(project.id)));
+    const renamed = await tasks.update(editor, { taskId: first.id, version: 1, title: 'Renamed' });
+    expect(Number(await redis.get(projectGenerationKey(project.id)))).toBe(projectGeneration + 1);
+    expect(await redis.get(generationKeyFor(viewer))).toBe(viewerGeneration);
+    expect((await list(tasks, viewer)).items).toEqual([renamed]);
+    expect((await list(tasks, manager)).items).toEqual([renamed]);
+
+    await projects.removeMember(manager, { projectId: project.id, userId: viewer.id });
+    expect((await list(tasks, viewer)).items).toEqual([]);
+    await projects.setMember(manager, { projectId: project.id, userId: viewer.id, role: 'viewer' });
+    expect((await list(tasks, viewer)).items).toEqual([renamed]);
+  });
+});
+
 describe('with Redis unreachable', () => {
   let app: INestApplicationContext;
   beforeAll(async () => {
@@ -80,5 +115,17 @@ describe('with Redis unreachable', () => {
     const updated = await tasks.update(owner, { taskId: task.id, version: 1, title: 'Still no cache' });
     expect((await list(tasks, owner)).items).toEqual([updated]);
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('serves project lists and membership changes correctly, uncached', async () => {
+    const tasks = app.get(TasksService);
+    const projects = app.get(ProjectsService);
+    const [manager, viewer] = [await registerUser(client), await registerUser(client)];
+    const project = await projects.create(manager, { name: 'No cache project' });
+    await projects.setMember(manager, { projectId: project.id, userId: viewer.id, role: 'viewer' });
+    const task = await tasks.create(manager, { title: 'Seen uncached', projectId: project.id });
+    expect((await list(tasks, viewer)).items).toEqual([task]);
+    await projects.removeMember(manager, { projectId: project.id, userId: viewer.id });
+    expect((await list(tasks, viewer)).items).toEqual([]);
   });
 });
