@@ -113,6 +113,24 @@ describe('projects', () => {
     expect(seen).toEqual([...created].reverse());
   });
 
+  it('refuses every project subject without a verified token, and counts co-members as collaborators', async () => {
+    const { manager, editor, viewer, outsider, project } = await team();
+    const subjects = [
+      client.request(ProjectsContract.create, { name: 'x' }, { accessToken: undefined }),
+      client.request(ProjectsContract.list, {}, { accessToken: undefined }),
+      client.request(ProjectsContract.get, { projectId: project.id }, { accessToken: undefined }),
+      client.request(ProjectsContract.update, { projectId: project.id, version: 1, name: 'x' }, { accessToken: undefined }),
+      client.request(ProjectsContract.delete, { projectId: project.id }, { accessToken: undefined }),
+      client.request(ProjectsContract.members, { projectId: project.id }, { accessToken: undefined }),
+      client.request(ProjectsContract.setMember, { projectId: project.id, userId: outsider.id, role: 'viewer' }, { accessToken: undefined }),
+      client.request(ProjectsContract.removeMember, { projectId: project.id, userId: viewer.id }, { accessToken: undefined }),
+    ];
+    for (const outcome of subjects) expect(await code(outcome)).toBe('UNAUTHORIZED');
+    expect((await client.request(ProjectsContract.get, { projectId: project.id }, as(manager))).version).toBe(1);
+    expect((await client.request(TasksContract.collaborators, {}, as(viewer))).sort()).toEqual([manager.id, editor.id].sort());
+    expect(await client.request(TasksContract.collaborators, {}, as(outsider))).toEqual([]);
+  });
+
   it('keeps a last manager: removing or demoting them is 409, promoting another first works', async () => {
     const { manager, editor, project } = await team();
     expect(await code(setMember(manager, project.id, manager.id, 'editor'))).toBe('CONFLICT');

@@ -248,6 +248,6 @@ export const TasksContract = {
   assign: defineRequest<AssignRequest, TaskDto>('tasks.assign'),
   unassign: defineRequest<UnassignRequest, TaskDto>('tasks.unassign'),
   list: defineRequest<ListTasksQuery, Page<TaskDto>>('tasks.list'),
-  /** Ids of the users who share at least one task with the actor (owner or assignee of it). */
+  /** Ids of the users who share at least one task (owner or assignee of it) or project with the actor. */
   collaborators: defineRequest<EmptyRequest, string[]>('tasks.collaborators'),
 } as const;

@@ -79,13 +79,15 @@ export class TasksRepository {
     return { task: taskFromRow(rows[0]!), assigneeIds: await this.assigneesOf(id, db) };
   }
 
-  /** Owners and assignees of the tasks the user owns or is assigned to, the user excluded. */
+  /** Owners and assignees of the tasks the user owns or is assigned to, and the members of their projects; the user excluded. */
   async collaboratorsOf(userId: string): Promise<string[]> {
     const rows = (await this.dataSource.query(
       `WITH shared AS (SELECT id FROM tasks WHERE owner_id = $1 UNION SELECT task_id FROM task_assignments WHERE user_id = $1)
        SELECT owner_id AS user_id FROM tasks WHERE id IN (SELECT id FROM shared)
        UNION
-       SELECT user_id FROM task_assignments WHERE task_id IN (SELECT id FROM shared)`,
+       SELECT user_id FROM task_assignments WHERE task_id IN (SELECT id FROM shared)
+       UNION
+       SELECT user_id FROM project_members WHERE project_id IN (SELECT project_id FROM project_members WHERE user_id = $1)`,
       [userId],
     )) as { user_id: string }[];
     return rows.map((row) => row.user_id).filter((id) => id !== userId);
