@@ -14,6 +14,7 @@ import { RequestContextInterceptor } from './http/request-context.interceptor.js
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PresenceModule } from './presence/presence.module.js';
+import { ProjectsModule } from './projects/projects.module.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         TasksModule,
+        ProjectsModule,
         EventsModule,
         NotificationsModule,
         PresenceModule,

@@ -37,7 +37,7 @@ describe('POST /api/tasks', () => {
     const response = await api.post('/api/tasks', { title: '  Write the spec  ' }, { token: owner.accessToken });
     expect(response.status).toBe(201);
     expect(Object.keys(response.body).sort()).toEqual(
-      ['assigneeIds', 'createdAt', 'description', 'dueDate', 'id', 'ownerId', 'priority', 'status', 'title', 'updatedAt', 'version'].sort(),
+      ['assigneeIds', 'createdAt', 'description', 'dueDate', 'id', 'ownerId', 'priority', 'projectId', 'status', 'title', 'updatedAt', 'version'].sort(),
     );
     expect(response.body).toEqual({
       id: expect.stringMatching(UUID),
@@ -48,6 +48,7 @@ describe('POST /api/tasks', () => {
       dueDate: null,
       ownerId: owner.user.id,
       assigneeIds: [],
+      projectId: null,
       version: 1,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),

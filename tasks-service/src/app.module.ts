@@ -9,7 +9,9 @@ import { CacheModule } from './cache/cache.module.js';
 import type { TasksEnv } from './config/tasks.env.js';
 import { DatabaseModule, SERVICE_NAME } from './database/database.module.js';
 import { PingHandler } from './health/ping.handler.js';
+import { StreamSubjects } from './outbox/stream-subjects.js';
 import { TASK_EVENTS_STREAM_CONFIG, TASKS_OUTBOX_TABLE } from './outbox/task-events.outbox.js';
+import { ProjectsModule } from './projects/projects.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 
 @Module({})
@@ -46,9 +48,10 @@ export class AppModule {
           }),
         }),
         TasksModule,
+        ProjectsModule,
       ],
       controllers: [PingHandler],
-      providers: RPC_SERVICE_PROVIDERS,
+      providers: [...RPC_SERVICE_PROVIDERS, StreamSubjects],
     };
   }
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { TasksContract, type Actor, type ListTasksQuery } from '#contracts';
+import { ProjectsContract, TasksContract, type Actor, type ListTasksQuery } from '#contracts';
 import type { NatsRpcClient } from '#nats';
 import { freePort, startService, testEnv, type RunningService } from '#testing';
-import { CACHE_EPOCH_KEY, generationKeyFor, listCacheKey } from '../src/cache/list-cache-key.js';
+import { CACHE_EPOCH_KEY, generationKeyFor, listCacheKey, projectGenerationKey } from '../src/cache/list-cache-key.js';
 import { normalizeListQuery } from '../src/tasks/list-query.js';
 import { as, member, natsClient, registerUser } from './factories/tasks-context.js';
 
@@ -63,6 +63,38 @@ describe('list cache', () => {
   });
 });
 
+describe('list cache with projects', () => {
+  let tasks: RunningService;
+  beforeAll(async () => {
+    tasks = await startService('tasks-service', testEnv());
+  });
+  afterAll(() => tasks?.stop());
+
+  it('a project task change makes every member stale with one counter; a membership change, that user at once', async () => {
+    const [manager, editor, viewer] = [await registerUser(client), await registerUser(client), await registerUser(client)];
+    const project = await client.request(ProjectsContract.create, { name: 'Cached project' }, as(manager));
+    await client.request(ProjectsContract.setMember, { projectId: project.id, userId: editor.id, role: 'editor' }, as(manager));
+    await client.request(ProjectsContract.setMember, { projectId: project.id, userId: viewer.id, role: 'viewer' }, as(manager));
+    const first = await client.request(TasksContract.create, { title: 'First', projectId: project.id }, as(editor));
+    expect((await list(viewer)).items.map((t) => t.id)).toEqual([first.id]);
+    expect((await list(manager)).items.map((t) => t.id)).toEqual([first.id]);
+
+    // The editor's change bumps the project's counter, not the viewer's own.
+    const viewerGeneration = await redis.get(generationKeyFor(viewer));
+    const projectGeneration = Number(await redis.get(projectGenerationKey(project.id)));
+    const renamed = await client.request(TasksContract.update, { taskId: first.id, version: 1, title: 'Renamed' }, as(editor));
+    expect(Number(await redis.get(projectGenerationKey(project.id)))).toBe(projectGeneration + 1);
+    expect(await redis.get(generationKeyFor(viewer))).toBe(viewerGeneration);
+    expect((await list(viewer)).items).toEqual([renamed]);
+    expect((await list(manager)).items).toEqual([renamed]);
+
+    await client.request(ProjectsContract.removeMember, { projectId: project.id, userId: viewer.id }, as(manager));
+    expect((await list(viewer)).items).toEqual([]);
+    await client.request(ProjectsContract.setMember, { projectId: project.id, userId: viewer.id, role: 'viewer' }, as(manager));
+    expect((await list(viewer)).items).toEqual([renamed]);
+  });
+});
+
 describe('with Redis unreachable', () => {
   let tasks: RunningService;
   beforeAll(async () => {
@@ -78,5 +110,15 @@ describe('with Redis unreachable', () => {
     const updated = await client.request(TasksContract.update, { taskId: task.id, version: 1, title: 'Still no cache' }, as(owner));
     expect((await list(owner)).items).toEqual([updated]);
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('serves project lists and membership changes correctly, uncached', async () => {
+    const [manager, viewer] = [await registerUser(client), await registerUser(client)];
+    const project = await client.request(ProjectsContract.create, { name: 'No cache project' }, as(manager));
+    await client.request(ProjectsContract.setMember, { projectId: project.id, userId: viewer.id, role: 'viewer' }, as(manager));
+    const task = await client.request(TasksContract.create, { title: 'Seen uncached', projectId: project.id }, as(manager));
+    expect((await list(viewer)).items).toEqual([task]);
+    await client.request(ProjectsContract.removeMember, { projectId: project.id, userId: viewer.id }, as(manager));
+    expect((await list(viewer)).items).toEqual([]);
   });
 });

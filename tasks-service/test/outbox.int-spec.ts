@@ -119,6 +119,7 @@ describe('outbox relay', () => {
       eventId: expect.any(String),
       type: 'task.updated',
       taskId: created[0]!.id,
+      projectId: null,
       actorId: owner.id,
       occurredAt: expect.any(String),
       task: updated,

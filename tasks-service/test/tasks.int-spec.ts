@@ -61,6 +61,7 @@ describe('tasks over NATS', () => {
       dueDate: null,
       ownerId: owner.id,
       assigneeIds: [],
+      projectId: null,
       version: 1,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),

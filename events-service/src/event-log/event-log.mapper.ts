@@ -16,7 +16,26 @@ export function logEntryFor(parsed: ParsedEvent): Omit<EventLog, 'createdAt'> {
       audience: [...new Set(event.audience)],
       occurredAt: new Date(event.occurredAt),
       requestId: event.requestId,
+      projectId: event.projectId ?? event.task.projectId ?? null,
       task: event.task,
+      ...(event.changes ? { changes: event.changes } : {}),
+    };
+  }
+  if (parsed.source === 'project') {
+    const event = parsed.event;
+    return {
+      eventId: event.eventId,
+      type: event.type,
+      source: 'project',
+      taskId: null,
+      projectId: event.projectId,
+      actorId: event.actorId,
+      userId: null,
+      audience: [...new Set(event.audience)],
+      occurredAt: new Date(event.occurredAt),
+      requestId: event.requestId,
+      project: event.project,
+      ...(event.member ? { member: event.member } : {}),
       ...(event.changes ? { changes: event.changes } : {}),
     };
   }
@@ -26,6 +45,7 @@ export function logEntryFor(parsed: ParsedEvent): Omit<EventLog, 'createdAt'> {
     type: event.type,
     source: 'auth',
     taskId: null,
+    projectId: null,
     actorId: event.actorId,
     userId: event.userId,
     audience: event.userId ? [event.userId] : [],
@@ -44,7 +64,10 @@ export function toEventLogDto(entry: EventLog): EventLogDto {
     occurredAt: entry.occurredAt.toISOString(),
     requestId: entry.requestId ?? null,
   };
+  if (entry.projectId) dto.projectId = entry.projectId;
   if (entry.task) dto.task = entry.task;
+  if (entry.project) dto.project = entry.project;
+  if (entry.member) dto.member = entry.member;
   if (entry.changes) dto.changes = entry.changes;
   if (entry.data) dto.data = entry.data;
   return dto;

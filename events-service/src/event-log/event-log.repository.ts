@@ -31,6 +31,30 @@ export class EventLogRepository {
     for (const userId of userIds) await this.logs.updateMany({ taskId }, { $addToSet: { audience: userId } });
   }
 
+  /**
+   * A new member of a project sees its history (as `GET /api/events` shows what members may
+   * see); a removed one stops seeing it, except entries of tasks they own.
+   */
+  async shareProjectHistory(projectId: string, userId: string): Promise<void> {
+    await this.logs.updateMany({ projectId }, { $addToSet: { audience: userId } });
+  }
+
+  async unshareProjectHistory(projectId: string, userId: string): Promise<void> {
+    // Read, then set each entry's audience without the user ($pull is not served by every
+    // MongoDB-protocol server, jongodb among them); the write applies only if the audience is
+    // unchanged since the read, else that entry is read again.
+    for (let round = 0; round < 5; round += 1) {
+      const entries = await this.logs.find({ projectId, audience: userId }, { eventId: 1, audience: 1, task: 1 }).lean<Pick<EventLog, 'eventId' | 'audience' | 'task'>[]>().exec();
+      const stale = entries.filter((entry) => entry.task?.ownerId !== userId);
+      let raced = false;
+      for (const entry of stale) {
+        const result = await this.logs.updateOne({ eventId: entry.eventId, audience: { $all: entry.audience, $size: entry.audience.length } }, { $set: { audience: entry.audience.filter((id) => id !== userId) } });
+        if (result.matchedCount === 0) raced = true;
+      }
+      if (!raced) return;
+    }
+  }
+
   /** One page, newest first; fetches one more than `limit` to know whether a next page exists. */
   page(filter: QueryFilter<EventLog>, limit: number): Promise<EventLog[]> {
     return this.logs.find(filter).sort(EVENT_LOG_SORT).limit(limit + 1).lean<EventLog[]>().exec();

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, type HydratedDocument } from 'mongoose';
-import type { EventType, TaskDto, TaskEvent } from '#contracts';
+import type { EventType, ProjectEvent, ProjectSnapshot, TaskDto, TaskEvent } from '#contracts';
 
 export const EVENT_LOGS_COLLECTION = 'event_logs';
 
@@ -9,8 +9,10 @@ export const EVENT_LOGS_COLLECTION = 'event_logs';
 export class EventLog {
   @Prop({ type: String, required: true }) eventId!: string;
   @Prop({ type: String, required: true }) type!: EventType;
-  @Prop({ type: String, required: true, enum: ['task', 'auth'] }) source!: 'task' | 'auth';
+  @Prop({ type: String, required: true, enum: ['task', 'project', 'auth'] }) source!: 'task' | 'project' | 'auth';
   @Prop({ type: String, default: null }) taskId!: string | null;
+  /** Task events of project tasks and project events: whose members' audience changes follow (shareProjectHistory). */
+  @Prop({ type: String, default: null }) projectId!: string | null;
   @Prop({ type: String, default: null }) actorId!: string | null;
   /** Auth events: the user the event is about. */
   @Prop({ type: String, default: null }) userId!: string | null;
@@ -19,7 +21,9 @@ export class EventLog {
   @Prop({ type: Date, required: true }) occurredAt!: Date;
   @Prop({ type: String, default: null }) requestId!: string | null;
   @Prop({ type: MongooseSchema.Types.Mixed }) task?: TaskDto;
-  @Prop({ type: MongooseSchema.Types.Mixed }) changes?: TaskEvent['changes'];
+  @Prop({ type: MongooseSchema.Types.Mixed }) project?: ProjectSnapshot;
+  @Prop({ type: MongooseSchema.Types.Mixed }) member?: ProjectEvent['member'];
+  @Prop({ type: MongooseSchema.Types.Mixed }) changes?: TaskEvent['changes'] | ProjectEvent['changes'];
   @Prop({ type: MongooseSchema.Types.Mixed }) data?: Record<string, unknown>;
   /** When this service logged it; the retention TTL index counts from here. */
   @Prop({ type: Date, required: true }) createdAt!: Date;
@@ -35,6 +39,8 @@ EventLogSchema.index({ taskId: 1, occurredAt: -1, eventId: -1 }, { name: 'taskId
 EventLogSchema.index({ audience: 1, occurredAt: -1, eventId: -1 }, { name: 'audience_occurredAt' });
 EventLogSchema.index({ type: 1, occurredAt: -1, eventId: -1 }, { name: 'type_occurredAt' });
 EventLogSchema.index({ actorId: 1, occurredAt: -1, eventId: -1 }, { name: 'actorId_occurredAt' });
+// A membership change rewrites the audience of the project's entries.
+EventLogSchema.index({ projectId: 1 }, { name: 'projectId', partialFilterExpression: { projectId: { $type: 'string' } } });
 // The retention TTL index is not declared here: its expiry comes from the environment and
 // is created (or changed with collMod) by EventsDatabase at start-up.
 export const EVENT_LOG_TTL_INDEX = 'createdAt_ttl';

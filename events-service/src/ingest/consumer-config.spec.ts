@@ -9,12 +9,16 @@ describe('consumer config', () => {
     expect(backoffSchedule(5)).toEqual([1000, 5000, 15000, 30000]);
     expect(consumerConfig(CONSUMED_STREAMS[0]!, 5)).toMatchObject({
       durable_name: 'events-service',
-      filter_subject: 'tasks.events.>',
       ack_policy: AckPolicy.Explicit,
       max_deliver: 5,
       ack_wait: ms(1000),
       backoff: [ms(1000), ms(5000), ms(15000), ms(30000)],
     });
+  });
+
+  it('reads the whole task stream (task and project events), and only auth events from the auth stream', () => {
+    expect(consumerConfig(CONSUMED_STREAMS[0]!, 5)).not.toHaveProperty('filter_subject');
+    expect(consumerConfig(CONSUMED_STREAMS[1]!, 5)).toMatchObject({ filter_subject: 'auth.events.>' });
   });
 
   it('keeps the back-off shorter than max deliver, as NATS requires', () => {

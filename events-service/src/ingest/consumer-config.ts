@@ -1,6 +1,6 @@
 import { AckPolicy, DeliverPolicy, ReplayPolicy, type ConsumerConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX } from '#contracts';
+import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, TASK_EVENTS_STREAM } from '#contracts';
 import type { EventSource } from './event-validation.js';
 
 /** One durable consumer per stream, shared by every replica: that is how replicas split the work. */
@@ -9,11 +9,12 @@ export const CONSUMER_NAME = 'events-service';
 export interface ConsumedStream {
   source: EventSource;
   stream: string;
-  filter: string;
+  /** Absent: the whole stream (TASK_EVENTS holds task and project events; nats-server 2.9 takes one filter only). */
+  filter?: string;
 }
 
 export const CONSUMED_STREAMS: readonly ConsumedStream[] = [
-  { source: 'task', stream: TASK_EVENTS_STREAM, filter: `${TASK_EVENTS_SUBJECT_PREFIX}.>` },
+  { source: 'task', stream: TASK_EVENTS_STREAM },
   { source: 'auth', stream: AUTH_EVENTS_STREAM, filter: `${AUTH_EVENTS_SUBJECT_PREFIX}.>` },
 ];
 
@@ -57,7 +58,7 @@ export function consumerConfig(stream: ConsumedStream, maxDeliver: number): Part
   return {
     durable_name: CONSUMER_NAME,
     description: `events-service: event log and notifications from ${stream.stream}`,
-    filter_subject: stream.filter,
+    ...(stream.filter ? { filter_subject: stream.filter } : {}),
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     replay_policy: ReplayPolicy.Instant,

@@ -84,4 +84,30 @@ describe('parseEvent', () => {
     const event = { eventId: randomUUID(), type: 'user.login', userId: randomUUID(), actorId: null, occurredAt: '2026-11-25T12:00:00Z', data: { $where: 'x' }, requestId: null };
     expect(reason(() => parseEvent('auth', encode(event)))).toMatch(/data/);
   });
+
+  it('reads project events on the task stream, and parks malformed ones', () => {
+    const projectId = randomUUID();
+    const userId = randomUUID();
+    const event = {
+      eventId: randomUUID(),
+      type: 'project.member_added',
+      projectId,
+      actorId: userId,
+      occurredAt: '2026-11-25T12:00:00.000Z',
+      project: { id: projectId, name: 'Launch', description: '', ownerId: userId, version: 1, createdAt: '2026-11-25T11:00:00.000Z', updatedAt: '2026-11-25T11:00:00.000Z' },
+      member: { userId, role: 'editor' },
+      audience: [userId],
+      requestId: null,
+    };
+    expect(parseEvent('task', encode(event))).toEqual({ source: 'project', event });
+    expect(() => parseEvent('task', encode({ ...event, member: { userId, role: 'owner' } }))).toThrow(PoisonMessageError);
+    expect(() => parseEvent('auth', encode(event))).toThrow(PoisonMessageError);
+  });
+
+  it('keeps the projectId of a task event and a move between projects', () => {
+    const projectId = randomUUID();
+    const fixture = taskEventFixture({ projectId, changes: { projectId: { from: null, to: projectId } } });
+    const parsed = parseEvent('task', encode(fixture));
+    expect(parsed.event).toMatchObject({ projectId, changes: { projectId: { from: null, to: projectId } } });
+  });
 });

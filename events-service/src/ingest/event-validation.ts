@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import {
   AUTH_EVENT_TYPES,
+  PROJECT_CHANGEABLE_FIELDS,
+  PROJECT_EVENT_TYPES,
+  PROJECT_ROLES,
+  type ProjectEvent,
   TASK_CHANGEABLE_FIELDS,
   TASK_EVENT_TYPES,
   TASK_PRIORITIES,
@@ -10,10 +14,13 @@ import {
 } from '#contracts';
 import { UUID_PATTERN } from '../common/page-cursor.js';
 
-/** Which stream a message came from decides which shape it must have. */
+/**
+ * Which stream a message came from decides which shape it must have; the task stream also
+ * carries project events (`type` project.*).
+ */
 export type EventSource = 'task' | 'auth';
 
-export type ParsedEvent = { source: 'task'; event: TaskEvent } | { source: 'auth'; event: AuthEvent };
+export type ParsedEvent = { source: 'task'; event: TaskEvent } | { source: 'project'; event: ProjectEvent } | { source: 'auth'; event: AuthEvent };
 
 /** A message that can never be processed, whatever the retries: it is parked, not retried. */
 export class PoisonMessageError extends Error {
@@ -35,7 +42,7 @@ const requestId = z.string().max(256).nullish().transform((v) => v ?? null);
 const scalar = z.union([z.string().max(20_000), z.number(), z.boolean(), z.null()]);
 const plainValue = z.union([scalar, z.array(scalar).max(10_000)]);
 const fieldChange = z.object({ from: plainValue, to: plainValue });
-const CHANGE_KEYS = [...TASK_CHANGEABLE_FIELDS, 'assigneeIds'] as const;
+const CHANGE_KEYS = [...TASK_CHANGEABLE_FIELDS, 'assigneeIds', 'projectId'] as const;
 
 // Unknown keys are stripped (z.object), so a producer adding a field does not poison its events.
 const task = z.object({
@@ -47,6 +54,8 @@ const task = z.object({
   dueDate: isoTime.nullable(),
   ownerId: uuid,
   assigneeIds: z.array(uuid).max(10_000),
+  // Absent in events written before projects.
+  projectId: uuid.nullish(),
   version: z.number().int().min(1),
   createdAt: isoTime,
   updatedAt: isoTime,
@@ -56,10 +65,34 @@ const taskEvent = z.object({
   eventId: uuid,
   type: z.enum(TASK_EVENT_TYPES),
   taskId: uuid,
+  projectId: uuid.nullish(),
   actorId: uuid,
   occurredAt: isoTime,
   task,
   changes: z.partialRecord(z.enum(CHANGE_KEYS), fieldChange).optional(),
+  audience: z.array(uuid).max(10_000),
+  requestId,
+});
+
+const project = z.object({
+  id: uuid,
+  name: z.string().max(1000),
+  description: z.string().max(100_000),
+  ownerId: uuid,
+  version: z.number().int().min(1),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+const projectEvent = z.object({
+  eventId: uuid,
+  type: z.enum(PROJECT_EVENT_TYPES),
+  projectId: uuid,
+  actorId: uuid,
+  occurredAt: isoTime,
+  project,
+  member: z.object({ userId: uuid, role: z.enum(PROJECT_ROLES) }).optional(),
+  changes: z.partialRecord(z.enum([...PROJECT_CHANGEABLE_FIELDS, 'role']), fieldChange).optional(),
   audience: z.array(uuid).max(10_000),
   requestId,
 });
@@ -82,10 +115,18 @@ export function parseEvent(source: EventSource, data: Uint8Array): ParsedEvent {
   } catch {
     throw new PoisonMessageError('not valid JSON');
   }
-  const result = source === 'task' ? taskEvent.safeParse(json) : authEvent.safeParse(json);
+  const kind = source === 'task' && isProjectEvent(json) ? 'project' : source;
+  const schema = kind === 'project' ? projectEvent : kind === 'task' ? taskEvent : authEvent;
+  const result = schema.safeParse(json);
   if (!result.success) {
     const problems = result.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new PoisonMessageError(`not a valid ${source} event: ${problems.join('; ')}`);
+    throw new PoisonMessageError(`not a valid ${kind} event: ${problems.join('; ')}`);
   }
-  return source === 'task' ? { source, event: result.data as TaskEvent } : { source, event: result.data as AuthEvent };
+  if (kind === 'project') return { source: 'project', event: result.data as ProjectEvent };
+  return kind === 'task' ? { source: 'task', event: result.data as TaskEvent } : { source: 'auth', event: result.data as AuthEvent };
+}
+
+function isProjectEvent(json: unknown): boolean {
+  const type = (json as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && type.startsWith('project.');
 }

@@ -19,7 +19,7 @@ const event: TaskEvent = {
   occurredAt: '2026-11-25T12:00:00.000Z',
   task: {
     id: taskId, title: 'T', description: '', status: 'todo', priority: 'low', dueDate: null,
-    ownerId: owner, assigneeIds: [alice, bob], version: 2, createdAt: '2026-11-25T11:00:00.000Z', updatedAt: '2026-11-25T12:00:00.000Z',
+    ownerId: owner, assigneeIds: [alice, bob], projectId: null, version: 2, createdAt: '2026-11-25T11:00:00.000Z', updatedAt: '2026-11-25T12:00:00.000Z',
   },
   changes: { assigneeIds: { from: [alice], to: [alice, bob] } },
   audience: [owner, alice, bob],

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { NotificationCreatedMessage, TaskEvent } from '#contracts';
+import type { NotificationCreatedMessage, ProjectEvent, TaskEvent } from '#contracts';
 import { logEntryFor } from '../event-log/event-log.mapper.js';
 import { EventLogRepository } from '../event-log/event-log.repository.js';
-import { notificationsFor } from '../notifications/notification.factory.js';
+import { notificationsFor, projectNotificationsFor } from '../notifications/notification.factory.js';
 import { toNotificationDto } from '../notifications/notification.mapper.js';
 import { NotificationsRepository } from '../notifications/notifications.repository.js';
 import type { ParsedEvent } from './event-validation.js';
@@ -45,15 +45,15 @@ export class EventIngestService {
     if (parsed.source === 'task' && parsed.event.type === 'task.assigned') {
       await this.logs.shareTaskHistory(parsed.event.taskId, newAssignees(parsed.event));
     }
+    if (parsed.source === 'project') await this.followMembership(parsed.event);
     let notified = 0;
-    if (parsed.source === 'task') {
-      for (const notification of notificationsFor(parsed.event)) {
-        const created = await this.notifications.insertOnce(notification);
-        if (!created) continue;
-        notified += 1;
-        this.metrics.notificationsCreated.inc();
-        publish({ userId: created.userId, notification: toNotificationDto(created) });
-      }
+    const notifications = parsed.source === 'task' ? notificationsFor(parsed.event) : parsed.source === 'project' ? projectNotificationsFor(parsed.event) : [];
+    for (const notification of notifications) {
+      const created = await this.notifications.insertOnce(notification);
+      if (!created) continue;
+      notified += 1;
+      this.metrics.notificationsCreated.inc();
+      publish({ userId: created.userId, notification: toNotificationDto(created) });
     }
     this.metrics.processed.inc({ source: parsed.source, outcome: logged ? 'new' : 'duplicate' });
     this.logger.debug(
@@ -61,5 +61,12 @@ export class EventIngestService {
       logged ? 'Event logged' : 'Event already logged (redelivery)',
     );
     return { logged, notified };
+  }
+
+  /** The event log follows membership: a new member sees the project's history, a removed one no longer does. */
+  private async followMembership(event: ProjectEvent): Promise<void> {
+    if (!event.member) return;
+    if (event.type === 'project.member_added') await this.logs.shareProjectHistory(event.projectId, event.member.userId);
+    if (event.type === 'project.member_removed') await this.logs.unshareProjectHistory(event.projectId, event.member.userId);
   }
 }

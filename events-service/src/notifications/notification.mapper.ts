@@ -13,6 +13,8 @@ export function toNotificationDto(notification: Notification): NotificationDto {
     createdAt: notification.createdAt.toISOString(),
     readAt: notification.readAt ? notification.readAt.toISOString() : null,
   };
+  if (notification.projectId) dto.projectId = notification.projectId;
+  if (notification.projectName) dto.projectName = notification.projectName;
   if (notification.changes) dto.changes = notification.changes;
   return dto;
 }

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, type HydratedDocument } from 'mongoose';
-import type { TaskEvent } from '#contracts';
+import type { NotificationType, ProjectEvent, TaskEvent } from '#contracts';
 
 export const NOTIFICATIONS_COLLECTION = 'notifications';
 
@@ -10,11 +10,14 @@ export class Notification {
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ type: String, required: true }) eventId!: string;
   @Prop({ type: String, required: true }) userId!: string;
-  @Prop({ type: String, required: true }) type!: TaskEvent['type'];
-  @Prop({ type: String, required: true }) taskId!: string;
+  @Prop({ type: String, required: true }) type!: NotificationType;
+  /** null for project notifications. */
+  @Prop({ type: String, default: null }) taskId!: string | null;
   @Prop({ type: String, required: true }) actorId!: string;
-  @Prop({ type: String, required: true }) taskTitle!: string;
-  @Prop({ type: MongooseSchema.Types.Mixed }) changes?: TaskEvent['changes'];
+  @Prop({ type: String, default: null }) taskTitle!: string | null;
+  @Prop({ type: String }) projectId?: string;
+  @Prop({ type: String }) projectName?: string;
+  @Prop({ type: MongooseSchema.Types.Mixed }) changes?: TaskEvent['changes'] | ProjectEvent['changes'];
   @Prop({ type: Boolean, required: true, default: false }) read!: boolean;
   @Prop({ type: Date, default: null }) readAt!: Date | null;
   /** The event's occurredAt, so a backlog processed late still lists in event order. */

@@ -25,6 +25,7 @@ export function taskEvent(overrides: Partial<TaskEvent> & { ownerId?: string; as
       dueDate: null,
       ownerId,
       assigneeIds,
+      projectId: null,
       version: 2,
       createdAt: now,
       updatedAt: now,

@@ -72,7 +72,7 @@ export class TasksController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Tasks the caller can see (owner, assignee; admins: all), filtered, sorted and paged by cursor' })
+  @ApiOperation({ summary: 'Tasks the caller can see (owner, assignee, project member; admins: all), filtered, sorted and paged by cursor' })
   @ApiOkResponse({ type: TaskPageDto })
   @ApiErrors(400, 401)
   list(@Query() query: ListTasksQuery): Promise<TaskPageDto> {
@@ -94,7 +94,8 @@ export class TasksController {
     description:
       'The version comes from the body `version` or the If-Match header (`"3"`, `3` or `W/"3"`); both may be sent if equal (different: 400); ' +
       'neither: 428 Precondition Required. A stale version gives 409 with the current task in `current`. ' +
-      'Owners and admins change every field; assignees change `status` only (other fields: 403).',
+      'Owners, editors and managers of its project and admins change every field; assignees change `status` only (other fields: 403); ' +
+      'other viewers of its project: 403. `projectId` moves the task (editor of both projects; null takes it out).',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version last read (its ETag), unless `version` is in the body' })
@@ -120,7 +121,7 @@ export class TasksController {
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete a task (owner or admin)' })
+  @ApiOperation({ summary: 'Delete a task (owner, manager of its project, admin)' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiNoContentResponse()
   @ApiErrors(400, 401, 403, 404)
@@ -129,7 +130,7 @@ export class TasksController {
   }
 
   @Post(':id/assignees')
-  @ApiOperation({ summary: 'Assign a user to the task (owner or admin)' })
+  @ApiOperation({ summary: 'Assign a user to the task (owner, editor or manager of its project, admin); a project task takes members only' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiCreatedResponse({ type: TaskDto, headers: ETAG_HEADER })
   @ApiErrors(400, 401, 403, 404)
@@ -142,7 +143,7 @@ export class TasksController {
   }
 
   @Delete(':id/assignees/:userId')
-  @ApiOperation({ summary: 'Unassign a user from the task (owner or admin)' })
+  @ApiOperation({ summary: 'Unassign a user from the task (owner, editor or manager of its project, admin)' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiParam({ name: 'userId', format: 'uuid' })
   @ApiOkResponse({ type: TaskDto, headers: ETAG_HEADER })

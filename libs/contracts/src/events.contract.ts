@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { EmptyRequest, PageQuery, type Page } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
+import { PROJECT_EVENT_TYPES, type ProjectEvent, type ProjectEventType, type ProjectSnapshot } from './projects.contract.js';
 import { TASK_EVENT_TYPES, TaskDto, type TaskEvent } from './tasks.contract.js';
 
 // ---- Auth events (published by auth-service to JetStream, logged by events-service) ----
@@ -52,7 +53,7 @@ export type SessionsRevokedData = {
 /** Every revocation of a login is a `user.logout` event on this subject. */
 export const SESSIONS_REVOKED_SUBJECT = authEventSubject('user.logout');
 
-export const EVENT_TYPES = [...TASK_EVENT_TYPES, ...AUTH_EVENT_TYPES] as const;
+export const EVENT_TYPES = [...TASK_EVENT_TYPES, ...PROJECT_EVENT_TYPES, ...AUTH_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 // ---- Event log API ---------------------------------------------------------------------
@@ -64,8 +65,11 @@ export class EventLogDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) actorId!: string | null;
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ type: String, nullable: true }) requestId!: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Task events of project tasks, and project events' }) projectId?: string | null;
   @ApiPropertyOptional({ type: TaskDto, description: 'Task events: the task after the change' }) task?: TaskDto;
-  @ApiPropertyOptional({ type: Object, description: 'task.updated / assignments: field → {from, to}' }) changes?: TaskEvent['changes'];
+  @ApiPropertyOptional({ type: Object, description: 'Project events: the project after the change' }) project?: ProjectSnapshot;
+  @ApiPropertyOptional({ type: Object, description: 'Project member events: `{userId, role}`' }) member?: ProjectEvent['member'];
+  @ApiPropertyOptional({ type: Object, description: 'task.updated / assignments / project.updated / role changes: field → {from, to}' }) changes?: TaskEvent['changes'] | ProjectEvent['changes'];
   @ApiPropertyOptional({ type: Object, description: 'Auth events: details such as the email or the roles' }) data?: Record<string, unknown>;
 }
 
@@ -114,14 +118,21 @@ export class TaskActivityRequest extends PageQuery {
 
 // ---- Notifications -----------------------------------------------------------------------
 
+/** Project events that notify someone: the member added, or whose role changed. */
+export const PROJECT_NOTIFICATION_TYPES = ['project.member_added', 'project.member_role_changed'] as const satisfies readonly ProjectEventType[];
+export const NOTIFICATION_TYPES = [...TASK_EVENT_TYPES, ...PROJECT_NOTIFICATION_TYPES] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
 export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) eventId!: string;
-  @ApiProperty({ enum: TASK_EVENT_TYPES }) type!: TaskEvent['type'];
-  @ApiProperty({ format: 'uuid' }) taskId!: string;
+  @ApiProperty({ enum: NOTIFICATION_TYPES }) type!: NotificationType;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null for project notifications' }) taskId!: string | null;
   @ApiProperty({ format: 'uuid' }) actorId!: string;
-  @ApiProperty({ description: 'Title of the task when the event happened' }) taskTitle!: string;
-  @ApiPropertyOptional({ type: Object }) changes?: TaskEvent['changes'];
+  @ApiProperty({ type: String, nullable: true, description: 'Title of the task when the event happened (null for project notifications)' }) taskTitle!: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Project notifications (and task notifications of project tasks)' }) projectId?: string;
+  @ApiPropertyOptional({ description: 'Project notifications: the name of the project when the event happened' }) projectName?: string;
+  @ApiPropertyOptional({ type: Object }) changes?: TaskEvent['changes'] | ProjectEvent['changes'];
   @ApiProperty() read!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt!: string | null;

@@ -4,5 +4,6 @@ export * from './safe-text.js';
 export * from './common.js';
 export * from './auth.contract.js';
 export * from './tasks.contract.js';
+export * from './projects.contract.js';
 export * from './events.contract.js';
 export * from './realtime.contract.js';

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { EmptyRequest } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
 import type { NotificationDto, SessionRevocationReason } from './events.contract.js';
+import type { ProjectEvent } from './projects.contract.js';
 import type { TaskEvent } from './tasks.contract.js';
 
 /** Socket.IO namespace and path served by realtime-service. */
@@ -13,6 +14,14 @@ export const REALTIME_MAX_MESSAGE_BYTES = 100 * 1024;
 /** A task event as a client sees it: the audience (an internal routing list) removed. */
 export type ClientTaskEvent = Omit<TaskEvent, 'audience'>;
 
+/** A project event as a client sees it: the audience removed. */
+export type ClientProjectEvent = Omit<ProjectEvent, 'audience'>;
+
+/** To a member removed from a project: nothing more of it reaches their sockets after this. */
+export interface ProjectRemovedPayload {
+  projectId: string;
+}
+
 export type Ack = { ok: true } | { ok: false; error: string };
 
 /** Typed Socket.IO events: the server is typed with these, and a frontend can import them. */
@@ -22,6 +31,13 @@ export interface ServerToClientEvents {
   'task:deleted': (event: ClientTaskEvent) => void;
   'task:assigned': (event: ClientTaskEvent) => void;
   'task:unassigned': (event: ClientTaskEvent) => void;
+  'project:created': (event: ClientProjectEvent) => void;
+  'project:updated': (event: ClientProjectEvent) => void;
+  'project:deleted': (event: ClientProjectEvent) => void;
+  'project:member_added': (event: ClientProjectEvent) => void;
+  'project:member_removed': (event: ClientProjectEvent) => void;
+  'project:member_role_changed': (event: ClientProjectEvent) => void;
+  'project:removed': (payload: ProjectRemovedPayload) => void;
   'notification:new': (notification: NotificationDto) => void;
   'auth:expired': () => void;
   /** The socket's login was revoked (logout, logout-all, password change, refresh-token reuse); it is disconnected next. */

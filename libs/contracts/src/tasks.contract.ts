@@ -31,6 +31,7 @@ export class TaskDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueDate!: string | null;
   @ApiProperty({ format: 'uuid' }) ownerId!: string;
   @ApiProperty({ type: [String], format: 'uuid' }) assigneeIds!: string[];
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The project it belongs to, if any' }) projectId!: string | null;
   @ApiProperty({ minimum: 1, description: 'Send it back on PATCH (body or If-Match) for optimistic concurrency' }) version!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -71,6 +72,17 @@ export class CreateTaskBody {
   @ValidateIf((_, value) => value !== null)
   @IsISO8601({ strict: true })
   dueDate?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Put the task in this project (at least editor of it). On PATCH: editor of the old and the new project; null takes it out',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID()
+  projectId?: string | null;
 }
 
 /** 1–200 visible ASCII characters (no spaces): what `Idempotency-Key` may hold. */
@@ -137,6 +149,12 @@ export class ListTasksQuery extends PageQuery {
   @ValidateIf((_, value) => value !== 'me')
   @IsUUID()
   ownerId?: string;
+
+  @ApiPropertyOptional({ description: 'A project id, or `none` for tasks in no project' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== 'none')
+  @IsUUID()
+  projectId?: string;
 
   @ApiPropertyOptional({ description: 'Case-insensitive text in title or description', maxLength: 200 })
   @IsOptional()
@@ -218,11 +236,13 @@ export interface TaskEvent {
   taskId: string;
   actorId: string;
   occurredAt: string;
+  /** The project of the task (null for none; absent in events written before projects). For a move, the new one. */
+  projectId?: string | null;
   /** The task after the change (for `task.deleted`, as it was when deleted). */
   task: TaskDto;
   /** For `task.updated` (and assignment changes: `assigneeIds`): field → {from, to}. */
-  changes?: Partial<Record<TaskChangeableField | 'assigneeIds', FieldChange>>;
-  /** Users who may see the event: owner and assignees (a removed assignee included). Admins see all. */
+  changes?: Partial<Record<TaskChangeableField | 'assigneeIds' | 'projectId', FieldChange>>;
+  /** Users who may see the event: owner, assignees and the project's members (a removed assignee, a former project's members included). Admins see all. */
   audience: string[];
   requestId: string | null;
 }
@@ -236,6 +256,6 @@ export const TasksContract = {
   assign: defineRequest<AssignRequest, TaskDto>('tasks.assign'),
   unassign: defineRequest<UnassignRequest, TaskDto>('tasks.unassign'),
   list: defineRequest<ListTasksQuery, Page<TaskDto>>('tasks.list'),
-  /** Ids of the users who share at least one task with the actor (owner or assignee of it). */
+  /** Ids of the users who share at least one task (owner or assignee of it) or project with the actor. */
   collaborators: defineRequest<EmptyRequest, string[]>('tasks.collaborators'),
 } as const;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
-import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX, type RpcErrorBody } from '#contracts';
+import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, TASK_EVENTS_STREAM, TASK_EVENTS_STREAM_SUBJECTS, TASK_EVENTS_SUBJECT_PREFIX, type RpcErrorBody } from '#contracts';
 import { ACCESS_TOKEN_HEADER } from '#nats';
 import { eventStreamConfig } from '#outbox';
 import { waitFor } from './wait.js';
@@ -12,7 +12,7 @@ import { waitFor } from './wait.js';
  */
 export async function ensureEventStreams(nc: NatsConnection): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  for (const config of [eventStreamConfig(TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX), eventStreamConfig(AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX)]) {
+  for (const config of [{ ...eventStreamConfig(TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX), subjects: [...TASK_EVENTS_STREAM_SUBJECTS] }, eventStreamConfig(AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX)]) {
     try {
       await jsm.streams.info(config.name);
     } catch (error) {

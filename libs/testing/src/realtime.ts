@@ -8,7 +8,7 @@ import {
   REALTIME_NAMESPACE,
   REALTIME_PATH,
   TASK_EVENTS_STREAM,
-  TASK_EVENTS_SUBJECT_PREFIX,
+  TASK_EVENTS_STREAM_SUBJECTS,
   TasksContract,
   taskEventSubject,
   type Actor,
@@ -114,7 +114,7 @@ export async function ensureTaskEventsStream(jsm: JetStreamManager): Promise<voi
     await jsm.streams
       .add({
         name: TASK_EVENTS_STREAM,
-        subjects: [`${TASK_EVENTS_SUBJECT_PREFIX}.>`],
+        subjects: [...TASK_EVENTS_STREAM_SUBJECTS],
         storage: StorageType.File,
         retention: RetentionPolicy.Limits,
         max_age: nanos(7 * 86_400_000),
@@ -143,6 +143,7 @@ export function makeTaskEvent(overrides: Partial<Omit<TaskEvent, 'task'>> & { ta
     dueDate: null,
     ownerId,
     assigneeIds: [],
+    projectId: null,
     version: 1,
     createdAt: now,
     updatedAt: now,

@@ -17,7 +17,8 @@ export interface DurableConsumerOptions {
   stream: string;
   /** Shared by every replica, so each message is handled by exactly one of them. */
   durable: string;
-  filterSubject: string;
+  /** Absent: the whole stream (nats-server 2.9 takes one filter subject only). */
+  filterSubject?: string;
   /** What is consumed, for log lines: "task events". */
   what: string;
   /** Logger context, e.g. the owning class's name. */
@@ -130,7 +131,7 @@ export class DurableConsumer {
     }
     await jsm.consumers.add(stream, {
       durable_name: durable,
-      filter_subject: filterSubject,
+      ...(filterSubject ? { filter_subject: filterSubject } : {}),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.New,
       ack_wait: nanos(30_000),

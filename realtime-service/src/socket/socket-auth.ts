@@ -7,6 +7,8 @@ export interface SocketData {
   user: VerifiedAccessToken;
   /** Kept to ask tasks-service on the user's behalf (it verifies the token itself). */
   accessToken: string;
+  /** Subscribed tasks that belong to a project (task id → project id): left when the user leaves the project. */
+  projectTasks?: Record<string, string>;
 }
 
 type InterServerEvents = Record<string, never>;

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Redis } from 'ioredis';
-import { TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX } from '#contracts';
+import { TASK_EVENTS_STREAM } from '#contracts';
 import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME } from '../config/realtime.env.js';
 import { describeError, DurableConsumer, jsonBody } from '../jetstream/durable-consumer.js';
 import { REDIS } from '../redis/redis.module.js';
+import { isRoutableProjectEvent } from '../projects/project-fanout.js';
 import { isRoutableTaskEvent } from './task-fanout.js';
 import { TasksGateway } from './tasks.gateway.js';
 
@@ -33,8 +34,8 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
     this.consumer = new DurableConsumer(nats, {
       stream: TASK_EVENTS_STREAM,
       durable: TASK_EVENTS_CONSUMER,
-      filterSubject: `${TASK_EVENTS_SUBJECT_PREFIX}.>`,
-      what: 'task events',
+      // The whole stream: task events and project events.
+      what: 'task and project events',
       context: TaskEventsConsumer.name,
       handle: (message) => this.handle(message),
     });
@@ -51,16 +52,21 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
 
   private async handle(message: JsMsg): Promise<void> {
     const event = jsonBody(message);
+    if (isRoutableProjectEvent(event)) return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitProjectEvent(event));
     if (!isRoutableTaskEvent(event)) {
       this.logger.warn(`Dropping an unroutable message on ${message.subject} (seq ${message.seq})`);
       message.term();
       return;
     }
+    return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitTaskEvent(event));
+  }
+
+  private async emitOnce(message: JsMsg, eventId: string, type: string, emit: () => void | Promise<void>): Promise<void> {
     try {
-      if (await this.firstEmission(event.eventId)) this.gateway.emitTaskEvent(event);
+      if (await this.firstEmission(eventId)) await emit();
       message.ack();
     } catch (error) {
-      this.logger.error(`Emitting ${event.type} ${event.eventId} failed: ${describeError(error)}`);
+      this.logger.error(`Emitting ${type} ${eventId} failed: ${describeError(error)}`);
       message.nak(1000);
     }
   }

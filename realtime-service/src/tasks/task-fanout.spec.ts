@@ -14,7 +14,7 @@ function event(overrides: Partial<TaskEvent> = {}): TaskEvent {
     taskId,
     actorId: owner,
     occurredAt: '2026-11-25T12:00:00.000Z',
-    task: { id: taskId, title: 't', description: '', status: 'todo', priority: 'low', dueDate: null, ownerId: owner, assigneeIds: [alice], version: 2, createdAt: '', updatedAt: '' },
+    task: { id: taskId, title: 't', description: '', status: 'todo', priority: 'low', dueDate: null, ownerId: owner, assigneeIds: [alice], projectId: null, version: 2, createdAt: '', updatedAt: '' },
     changes: { status: { from: 'todo', to: 'done' } },
     audience: [owner, alice],
     requestId: 'req-1',

@@ -12,11 +12,14 @@ export class TaskVisibility {
 
   constructor(private readonly nats: NatsRpcClient) {}
 
-  /** `accessToken` is the socket's own: tasks-service verifies it and answers for that user. */
-  async check(accessToken: string, taskId: string): Promise<Ack> {
+  /**
+   * `accessToken` is the socket's own: tasks-service verifies it and answers for that user.
+   * A visible task's project comes along (null for none), for leaving its room with the project.
+   */
+  async check(accessToken: string, taskId: string): Promise<Ack & { projectId?: string | null }> {
     try {
-      await this.nats.request(TasksContract.get, { taskId }, { accessToken });
-      return { ok: true };
+      const task = await this.nats.request(TasksContract.get, { taskId }, { accessToken });
+      return { ok: true, projectId: task.projectId ?? null };
     } catch (error) {
       // Invisible and missing are the same answer, so ids cannot be probed.
       if (error instanceof RpcError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.FORBIDDEN)) return { ok: false, error: TASK_NOT_FOUND };

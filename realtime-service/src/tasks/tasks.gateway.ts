@@ -10,8 +10,9 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import { AccessTokenVerifier } from '#auth';
-import { REALTIME_NAMESPACE, REALTIME_PATH, type Ack, type NotificationDto, type SessionRevocationReason, type TaskEvent } from '#contracts';
+import { REALTIME_NAMESPACE, REALTIME_PATH, type Ack, type NotificationDto, type ProjectEvent, type SessionRevocationReason, type TaskEvent } from '#contracts';
 import { RealtimeMetrics } from '../metrics/realtime-metrics.service.js';
+import { PROJECT_CLIENT_EVENTS, projectAudienceRooms, projectTaskRooms, removedMember, toClientProjectEvent } from '../projects/project-fanout.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { sessionRoom } from '../sessions/session-revocation.js';
 import { RevokedSessions } from '../socket/revoked-sessions.js';
@@ -78,8 +79,11 @@ export class TasksGateway implements OnGatewayInit<TasksNamespace>, OnGatewayCon
   async subscribe(@ConnectedSocket() socket: TasksSocket, @MessageBody() payload: unknown): Promise<Ack> {
     const taskId = (payload as { taskId?: unknown } | null)?.taskId;
     if (!isUuid(taskId)) return { ok: false, error: INVALID_TASK_ID };
-    const result = await this.visibility.check(socket.data.accessToken, taskId);
-    if (result.ok && socket.connected) await socket.join(taskRoom(taskId));
+    const { projectId, ...result } = await this.visibility.check(socket.data.accessToken, taskId);
+    if (result.ok && socket.connected) {
+      if (projectId) socket.data.projectTasks = { ...socket.data.projectTasks, [taskId]: projectId };
+      await socket.join(taskRoom(taskId));
+    }
     return result;
   }
 
@@ -103,6 +107,27 @@ export class TasksGateway implements OnGatewayInit<TasksNamespace>, OnGatewayCon
     if (event.type === 'task.deleted') this.server.in(taskRoom(event.taskId)).socketsLeave(taskRoom(event.taskId));
     this.metrics.eventsEmitted.inc({ event: name });
     this.metrics.emitLag.observe({ event: name }, emitLagSeconds(event.occurredAt));
+  }
+
+  /**
+   * Project events to the members' sockets and admins. A removed member gets
+   * `project:removed` instead, and their sockets, on every replica, leave the rooms of the
+   * project's tasks they had subscribed to; task events of the project no longer name them
+   * in their audience, so nothing more of it reaches them.
+   */
+  async emitProjectEvent(event: ProjectEvent): Promise<void> {
+    const name = PROJECT_CLIENT_EVENTS[event.type];
+    this.server.to(projectAudienceRooms(event)).emit(name, toClientProjectEvent(event));
+    this.metrics.eventsEmitted.inc({ event: name });
+    const removed = removedMember(event);
+    if (removed) {
+      this.server.to(userRoom(removed)).emit('project:removed', { projectId: event.projectId });
+      this.metrics.eventsEmitted.inc({ event: 'project:removed' });
+      for (const socket of await this.server.in(userRoom(removed)).fetchSockets()) {
+        const rooms = projectTaskRooms(socket.data.projectTasks, event.projectId);
+        for (const room of rooms) socket.leave(room);
+      }
+    }
   }
 
   emitNotification(userId: string, notification: NotificationDto): void {

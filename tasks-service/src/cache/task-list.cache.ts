@@ -5,7 +5,7 @@ import type { Actor, Page, TaskDto } from '#contracts';
 import type { TasksEnv } from '../config/tasks.env.js';
 import type { GuardedRedis } from '#redis';
 import type { NormalizedListQuery } from '../tasks/list-query.js';
-import { CACHE_EPOCH_KEY, GLOBAL_GENERATION_KEY, generationKeyFor, listCacheKey, userGenerationKey } from './list-cache-key.js';
+import { CACHE_EPOCH_KEY, combinedGeneration, GLOBAL_GENERATION_KEY, generationKeysFor, listCacheKey, projectGenerationKey, userGenerationKey } from './list-cache-key.js';
 import { REDIS } from './redis.provider.js';
 
 const WARN_EVERY_MS = 30_000;
@@ -43,20 +43,27 @@ export class TaskListCache {
     this.bumpSkipped = false;
   }
 
-  /** The cache key for this read, or null when the cache cannot be used right now. */
-  async keyFor(actor: Actor, query: NormalizedListQuery): Promise<string | null> {
+  /**
+   * The cache key for this read, or null when the cache cannot be used right now. A member's
+   * key holds their own counter and those of `projectIds` (the projects they are in now).
+   */
+  async keyFor(actor: Actor, query: NormalizedListQuery, projectIds: readonly string[] = []): Promise<string | null> {
     try {
-      const generationKey = generationKeyFor(actor);
+      const keys = generationKeysFor(actor, projectIds);
       return await this.redis.run(async (redis) => {
         await this.bumpEpochIfSkipped(redis);
-        let [generation, epoch] = await redis.mget(generationKey, CACHE_EPOCH_KEY);
-        if (generation === null) {
+        let [epoch, ...values] = await redis.mget(CACHE_EPOCH_KEY, ...keys);
+        const missing = keys.filter((_, i) => values[i] === null);
+        if (missing.length > 0) {
           // A counter that never existed (or was lost): start it at a value no old page used.
-          await redis.set(generationKey, String(Date.now()), 'NX');
-          generation = await redis.get(generationKey);
-          if (generation === null) return null;
+          const start = String(Date.now());
+          const pipeline = redis.pipeline();
+          for (const key of missing) pipeline.set(key, start, 'NX');
+          await pipeline.exec();
+          [epoch, ...values] = await redis.mget(CACHE_EPOCH_KEY, ...keys);
+          if (values.some((value) => value === null)) return null;
         }
-        return listCacheKey(actor, `${epoch ?? 0}.${generation}`, query);
+        return listCacheKey(actor, `${epoch ?? 0}.${combinedGeneration(values as string[], projectIds)}`, query);
       });
     } catch (error) {
       this.warn('read', error);
@@ -82,12 +89,16 @@ export class TaskListCache {
     }
   }
 
-  /** After a write committed: every list of these users, and every admin list, is stale. */
-  async invalidate(userIds: Iterable<string>): Promise<void> {
+  /**
+   * After a write committed: every list of these users, of every member of these projects,
+   * and every admin list, is stale.
+   */
+  async invalidate(userIds: Iterable<string>, projectIds: Iterable<string> = []): Promise<void> {
     try {
       const results = await this.redis.run((redis) => {
         const pipeline = redis.pipeline();
         for (const userId of new Set(userIds)) pipeline.incr(userGenerationKey(userId));
+        for (const projectId of new Set(projectIds)) pipeline.incr(projectGenerationKey(projectId));
         pipeline.incr(GLOBAL_GENERATION_KEY);
         return pipeline.exec();
       });

@@ -5,10 +5,12 @@ import { APP_ENV } from '#config';
 import { runMigrationsLocked, typeOrmOptions } from '#postgres';
 import type { TasksEnv } from '../config/tasks.env.js';
 import { OutboxEntity } from '../outbox/outbox.entity.js';
+import { ProjectEntity, ProjectMemberEntity } from '../projects/project.entity.js';
 import { TaskAssignmentEntity, TaskEntity } from '../tasks/task.entity.js';
 import { CreateTasks1765000000000 } from './migrations/1765000000000-create-tasks.js';
 import { CreateIdempotencyKeys1766000000000 } from './migrations/1766000000000-create-idempotency-keys.js';
 import { CheckDeadlineAtCommit1767000000000 } from './migrations/1767000000000-check-deadline-at-commit.js';
+import { CreateProjects1768000000000 } from './migrations/1768000000000-create-projects.js';
 
 export const SERVICE_NAME = 'tasks-service';
 
@@ -19,8 +21,8 @@ export const SERVICE_NAME = 'tasks-service';
       useFactory: (env: TasksEnv) =>
         typeOrmOptions(env, {
           service: SERVICE_NAME,
-          entities: [TaskEntity, TaskAssignmentEntity, OutboxEntity],
-          migrations: [CreateTasks1765000000000, CreateIdempotencyKeys1766000000000, CheckDeadlineAtCommit1767000000000],
+          entities: [TaskEntity, TaskAssignmentEntity, ProjectEntity, ProjectMemberEntity, OutboxEntity],
+          migrations: [CreateTasks1765000000000, CreateIdempotencyKeys1766000000000, CheckDeadlineAtCommit1767000000000, CreateProjects1768000000000],
         }),
     }),
   ],

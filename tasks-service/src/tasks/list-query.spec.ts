@@ -63,3 +63,14 @@ describe('buildListSql', () => {
     expect(desc).toContain(') < (');
   });
 });
+
+describe('buildListSql for project members', () => {
+  it('adds a per-project branch, each cut to the page in the sort order', () => {
+    const { sql } = buildListSql(normalizeListQuery({ sort: 'priority', order: 'asc', projectId: 'none' }, member), member, undefined, 21);
+    expect(sql).toMatch(/FROM project_members vm CROSS JOIN LATERAL \(SELECT t\.id, t\.priority_rank AS sort_key FROM tasks t WHERE t\.project_id = vm\.project_id AND /);
+    expect(sql).toContain('t.project_id IS NULL');
+    expect(sql).toMatch(/ORDER BY p\.sort_key ASC, p\.id ASC LIMIT \$\d+/);
+    const { params } = buildListSql(normalizeListQuery({ projectId: '88888888-8888-4888-8888-888888888888' }, member), member, undefined, 21);
+    expect(params).toContain('88888888-8888-4888-8888-888888888888');
+  });
+});

@@ -21,6 +21,8 @@ export interface NormalizedListQuery {
   priority?: TaskPriority[];
   assigneeId?: string;
   ownerId?: string;
+  /** A project id, or `none`. */
+  projectId?: string;
   q?: string;
   dueBefore?: string;
   dueAfter?: string;
@@ -46,6 +48,7 @@ export function normalizeListQuery(query: ListTasksQuery, actor: Actor): Normali
     priority: inOrder(TASK_PRIORITIES, query.priority),
     assigneeId: me(query.assigneeId),
     ownerId: me(query.ownerId),
+    projectId: query.projectId?.toLowerCase(),
     // Matching is case-insensitive, so the case of q does not change the answer.
     q: query.q ? query.q.toLowerCase() : undefined,
     dueBefore: query.dueBefore ? normalizeDate(query.dueBefore)! : undefined,
@@ -72,14 +75,15 @@ function sortKey(sort: TaskSort, order: SortOrder): { expression: string; type: 
 
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export const TASK_COLUMNS = 't.id, t.title, t.description, t.status, t.priority, t.due_date, t.owner_id, t.version, t.created_at, t.updated_at';
+export const TASK_COLUMNS = 't.id, t.title, t.description, t.status, t.priority, t.due_date, t.owner_id, t.project_id, t.version, t.created_at, t.updated_at';
 
 /**
  * The page query: visible tasks matching the filters, after `after`, `limit` rows (ask one
  * more than a page to know whether another follows). Keyset on (sort key, id), so rows
  * inserted or deleted meanwhile never shift the next page. A member's visible set is the
- * union of two index-friendly branches (tasks they own, tasks assigned to them), each cut
- * to `limit` in the same order before merging; an OR of the two could use neither index.
+ * union of three index-friendly branches (tasks they own, tasks assigned to them, tasks of
+ * their projects), each cut to `limit` in the same order before merging; an OR of them
+ * could use none of the indexes.
  */
 export function buildListSql(query: NormalizedListQuery, actor: Actor, after: ListPosition | undefined, limit: number): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
@@ -98,6 +102,8 @@ export function buildListSql(query: NormalizedListQuery, actor: Actor, after: Li
   if (query.assigneeId) {
     filters.push(`EXISTS (SELECT 1 FROM task_assignments fa WHERE fa.task_id = t.id AND fa.user_id = ${param(query.assigneeId)}::uuid)`);
   }
+  if (query.projectId === 'none') filters.push('t.project_id IS NULL');
+  else if (query.projectId) filters.push(`t.project_id = ${param(query.projectId)}::uuid`);
   if (query.q) filters.push(`t.search_text LIKE ${param(`%${escapeLike(query.q.toLowerCase())}%`)}`);
   if (query.dueBefore) filters.push(`t.due_date < ${param(query.dueBefore)}::timestamptz`);
   if (query.dueAfter) filters.push(`t.due_date > ${param(query.dueAfter)}::timestamptz`);
@@ -117,5 +123,9 @@ export function buildListSql(query: NormalizedListQuery, actor: Actor, after: Li
   const me = param(actor.id);
   const owned = `SELECT t.id FROM tasks t ${where([`t.owner_id = ${me}::uuid`])} ${orderBy} LIMIT ${limitParam}`;
   const assigned = `SELECT t.id FROM tasks t JOIN task_assignments va ON va.task_id = t.id AND va.user_id = ${me}::uuid ${where()} ${orderBy} LIMIT ${limitParam}`;
-  return { sql: `${select} WHERE t.id IN ((${owned}) UNION ALL (${assigned})) ${orderBy} LIMIT ${limitParam}`, params };
+  // Per project (LATERAL), so each walks its own slice of a (project_id, …) index for at most
+  // `limit` rows; a plain join lets the planner walk the whole sort index instead.
+  const perProject = `SELECT t.id, ${expression} AS sort_key FROM tasks t ${where([`t.project_id = vm.project_id`])} ${orderBy} LIMIT ${limitParam}`;
+  const inProjects = `SELECT p.id FROM project_members vm CROSS JOIN LATERAL (${perProject}) p WHERE vm.user_id = ${me}::uuid ORDER BY p.sort_key ${direction}, p.id ${direction} LIMIT ${limitParam}`;
+  return { sql: `${select} WHERE t.id IN ((${owned}) UNION ALL (${assigned}) UNION ALL (${inProjects})) ${orderBy} LIMIT ${limitParam}`, params };
 }

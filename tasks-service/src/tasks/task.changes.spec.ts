@@ -38,6 +38,7 @@ describe('task events', () => {
     ...current,
     ownerId: 'o',
     assigneeIds: ['a', 'o', 'b'],
+    projectId: null,
     version: 2,
     createdAt: '2030-01-01T00:00:00.000Z',
     updatedAt: '2030-01-01T00:00:00.000Z',
@@ -46,6 +47,8 @@ describe('task events', () => {
   it('addresses owner, assignees and former assignees once each', () => {
     expect(audienceOf(task)).toEqual(['o', 'a', 'b']);
     expect(audienceOf(task, ['c', 'a'])).toEqual(['o', 'a', 'b', 'c']);
+    // A project task's members come after its owner and assignees, each once.
+    expect(audienceOf(task, ['c'], ['m', 'a'])).toEqual(['o', 'a', 'b', 'm', 'c']);
   });
 
   it('builds the contract payload with subject and message id', () => {
@@ -57,6 +60,7 @@ describe('task events', () => {
       eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       type: 'task.unassigned',
       taskId: task.id,
+      projectId: null,
       actorId: 'o',
       occurredAt: now.toISOString(),
       task,

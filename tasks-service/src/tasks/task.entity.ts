@@ -29,6 +29,9 @@ export class TaskEntity {
   @Column({ name: 'owner_id', type: 'uuid' })
   ownerId!: string;
 
+  @Column({ name: 'project_id', type: 'uuid', nullable: true })
+  projectId!: string | null;
+
   @Column({ type: 'int' })
   version!: number;
 
@@ -67,6 +70,7 @@ export function toTaskDto({ task, assigneeIds }: TaskRecord): TaskDto {
     dueDate: task.dueDate ? task.dueDate.toISOString() : null,
     ownerId: task.ownerId,
     assigneeIds: [...assigneeIds],
+    projectId: task.projectId,
     version: task.version,
     createdAt: task.createdAt.toISOString(),
     updatedAt: task.updatedAt.toISOString(),

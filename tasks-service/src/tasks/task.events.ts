@@ -10,15 +10,17 @@ export interface TaskEventInput {
   task: TaskDto;
   actorId: string;
   changes?: TaskChanges;
-  /** Users who lost sight of the task with this change (an unassigned user). */
+  /** Users who lost sight of the task with this change (an unassigned user, a former project's members). */
   formerAudience?: string[];
+  /** The members of the task's project (none without a project). */
+  members?: readonly string[];
   requestId: string | null;
   now?: Date;
 }
 
-/** Owner and assignees (plus whoever just lost access), each once, owner first. */
-export function audienceOf(task: Pick<TaskDto, 'ownerId' | 'assigneeIds'>, former: readonly string[] = []): string[] {
-  return [...new Set([task.ownerId, ...task.assigneeIds, ...former])];
+/** Owner, assignees and project members (plus whoever just lost access), each once, owner first. */
+export function audienceOf(task: Pick<TaskDto, 'ownerId' | 'assigneeIds'>, former: readonly string[] = [], members: readonly string[] = []): string[] {
+  return [...new Set([task.ownerId, ...task.assigneeIds, ...members, ...former])];
 }
 
 export function buildTaskEvent(input: TaskEventInput): OutboxMessage<TaskEvent> {
@@ -26,11 +28,12 @@ export function buildTaskEvent(input: TaskEventInput): OutboxMessage<TaskEvent> 
     eventId: randomUUID(),
     type: input.type,
     taskId: input.task.id,
+    projectId: input.task.projectId,
     actorId: input.actorId,
     occurredAt: (input.now ?? new Date()).toISOString(),
     task: input.task,
     ...(input.changes ? { changes: input.changes } : {}),
-    audience: audienceOf(input.task, input.formerAudience),
+    audience: audienceOf(input.task, input.formerAudience, input.members),
     requestId: input.requestId,
   };
   return { eventId: payload.eventId, subject: taskEventSubject(input.type), payload };

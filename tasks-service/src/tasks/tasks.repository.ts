@@ -6,10 +6,10 @@ import { insertOutboxRow, type OutboxMessage } from '#outbox';
 import { TASKS_OUTBOX_TABLE } from '../outbox/task-events.outbox.js';
 import type { TaskFields } from './task.changes.js';
 import { TaskEntity, type TaskRecord } from './task.entity.js';
-import { outOfTime } from './tasks.errors.js';
+import { rethrowBudgetTimeout, transactionWithin } from '../database/transaction.js';
 import { buildListSql, TASK_COLUMNS, type ListPosition, type NormalizedListQuery } from './list-query.js';
 
-interface TaskRow {
+export interface TaskRow {
   id: string;
   title: string;
   description: string;
@@ -17,6 +17,7 @@ interface TaskRow {
   priority: TaskPriority;
   due_date: Date | null;
   owner_id: string;
+  project_id: string | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -29,13 +30,17 @@ export interface ListedTask extends TaskRecord {
 /** How long a create's Idempotency-Key is remembered (README, OpenAPI: 24 h). */
 export const IDEMPOTENCY_KEY_TTL_H = 24;
 
-const COLUMNS = TASK_COLUMNS.replace(/t\./g, '');
-const FIELD_COLUMNS: Record<keyof TaskFields, string> = {
+export const COLUMNS = TASK_COLUMNS.replace(/t\./g, '');
+/** What an update may write: the task's own fields and its project. */
+export type StoredFields = Partial<TaskFields> & { projectId?: string | null };
+
+const FIELD_COLUMNS: Record<keyof StoredFields, string> = {
   title: 'title',
   description: 'description',
   status: 'status',
   priority: 'priority',
   dueDate: 'due_date',
+  projectId: 'project_id',
 };
 
 /**
@@ -45,17 +50,7 @@ const FIELD_COLUMNS: Record<keyof TaskFields, string> = {
  */
 const DEADLINE_SETTING_CTE = `budget AS (SELECT set_config('taskflow.deadline', coalesce($13::float8::text, ''), true))`;
 
-/**
- * The budget's own refusals — statement_timeout or the commit-time deadline check
- * (query_canceled), lock_timeout (lock_not_available) — mean the request ran out of time and
- * nothing was written: TIMEOUT, not an internal error.
- */
-function rethrowBudgetTimeout(error: unknown): never {
-  const code = (error as { driverError?: { code?: unknown }; code?: unknown } | null)?.driverError?.code ?? (error as { code?: unknown } | null)?.code;
-  throw code === '57014' || code === '55P03' ? outOfTime() : error;
-}
-
-function toEntity(row: TaskRow): TaskEntity {
+export function taskFromRow(row: TaskRow): TaskEntity {
   return Object.assign(new TaskEntity(), {
     id: row.id,
     title: row.title,
@@ -64,6 +59,7 @@ function toEntity(row: TaskRow): TaskEntity {
     priority: row.priority,
     dueDate: row.due_date,
     ownerId: row.owner_id,
+    projectId: row.project_id,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -78,39 +74,27 @@ function toEntity(row: TaskRow): TaskEntity {
 export class TasksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * With a deadline, no statement may wait or run past it (statement and lock timeouts of the
-   * transaction), and the transaction is rolled back instead of committed once it has passed
-   * (here, and by the outbox row's commit-time check for a commit held up past it).
-   */
+  /** See transactionWithin: a change and its outbox row commit together, within the deadline. */
   transaction<T>(work: (db: EntityManager) => Promise<T>, deadline?: number): Promise<T> {
-    if (deadline === undefined) return this.dataSource.transaction(work);
-    return this.dataSource
-      .transaction(async (db) => {
-        const budgetMs = Math.floor(deadline - Date.now());
-        if (budgetMs <= 0) throw outOfTime();
-        await db.query(`SET LOCAL statement_timeout = ${budgetMs}; SET LOCAL lock_timeout = ${budgetMs}; SET LOCAL taskflow.deadline = '${Math.floor(deadline)}'`);
-        const result = await work(db);
-        if (Date.now() >= deadline) throw outOfTime();
-        return result;
-      })
-      .catch(rethrowBudgetTimeout);
+    return transactionWithin(this.dataSource, work, deadline);
   }
 
   /** The task and its assignees; `lock` takes the row lock for the rest of the transaction. */
   async find(id: string, db: EntityManager = this.dataSource.manager, lock = false): Promise<TaskRecord | null> {
     const rows = (await db.query(`SELECT ${COLUMNS} FROM tasks WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])) as TaskRow[];
     if (rows.length === 0) return null;
-    return { task: toEntity(rows[0]!), assigneeIds: await this.assigneesOf(id, db) };
+    return { task: taskFromRow(rows[0]!), assigneeIds: await this.assigneesOf(id, db) };
   }
 
-  /** Owners and assignees of the tasks the user owns or is assigned to, the user excluded. */
+  /** Owners and assignees of the tasks the user owns or is assigned to, and the members of their projects; the user excluded. */
   async collaboratorsOf(userId: string): Promise<string[]> {
     const rows = (await this.dataSource.query(
       `WITH shared AS (SELECT id FROM tasks WHERE owner_id = $1 UNION SELECT task_id FROM task_assignments WHERE user_id = $1)
        SELECT owner_id AS user_id FROM tasks WHERE id IN (SELECT id FROM shared)
        UNION
-       SELECT user_id FROM task_assignments WHERE task_id IN (SELECT id FROM shared)`,
+       SELECT user_id FROM task_assignments WHERE task_id IN (SELECT id FROM shared)
+       UNION
+       SELECT user_id FROM project_members WHERE project_id IN (SELECT project_id FROM project_members WHERE user_id = $1)`,
       [userId],
     )) as { user_id: string }[];
     return rows.map((row) => row.user_id).filter((id) => id !== userId);
@@ -131,13 +115,13 @@ export class TasksRepository {
   async insertWithEvent(task: TaskDto, event: OutboxMessage, deadline?: number): Promise<boolean> {
     const rows = (await this.dataSource.query(
       `WITH ${DEADLINE_SETTING_CTE}, created AS (
-         INSERT INTO tasks (id, title, description, status, priority, due_date, owner_id, version, created_at, updated_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9 FROM budget
+         INSERT INTO tasks (id, title, description, status, priority, due_date, owner_id, version, created_at, updated_at, project_id)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $14 FROM budget
           WHERE $13::float8 IS NULL OR clock_timestamp() < to_timestamp($13::float8 / 1000)
          RETURNING id
        )
        INSERT INTO ${TASKS_OUTBOX_TABLE} (event_id, subject, payload) SELECT $10, $11, $12 FROM created RETURNING event_id`,
-      [task.id, task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId, task.version, task.createdAt, event.eventId, event.subject, JSON.stringify(event.payload), deadline ?? null],
+      [task.id, task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId, task.version, task.createdAt, event.eventId, event.subject, JSON.stringify(event.payload), deadline ?? null, task.projectId],
     ).catch(rethrowBudgetTimeout)) as unknown[];
     return rows.length === 1;
   }
@@ -164,15 +148,15 @@ export class TasksRepository {
           WHERE k.created_at < clock_timestamp() - interval '${IDEMPOTENCY_KEY_TTL_H} hours'
          RETURNING 1
        ), created AS (
-         INSERT INTO tasks (id, title, description, status, priority, due_date, owner_id, version, created_at, updated_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9 FROM claimed
+         INSERT INTO tasks (id, title, description, status, priority, due_date, owner_id, version, created_at, updated_at, project_id)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $17 FROM claimed
          RETURNING id
        )
        INSERT INTO ${TASKS_OUTBOX_TABLE} (event_id, subject, payload) SELECT $10, $11, $12 FROM created RETURNING event_id`,
       [
         task.id, task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId, task.version, task.createdAt,
         event.eventId, event.subject, JSON.stringify(event.payload), deadline ?? null,
-        idempotency.key, idempotency.fingerprint, JSON.stringify(task),
+        idempotency.key, idempotency.fingerprint, JSON.stringify(task), task.projectId,
       ],
     ).catch(rethrowBudgetTimeout)) as unknown[];
     if (rows.length === 1) return { created: true };
@@ -194,18 +178,18 @@ export class TasksRepository {
   }
 
   /** Optimistic update: null when the version moved on (or the task is gone). */
-  async updateIfVersion(db: EntityManager, id: string, version: number, fields: Partial<TaskFields>): Promise<TaskEntity | null> {
+  async updateIfVersion(db: EntityManager, id: string, version: number, fields: StoredFields): Promise<TaskEntity | null> {
     const params: unknown[] = [id, version];
     const sets = Object.entries(fields).map(([field, value]) => {
       params.push(value);
-      return `${FIELD_COLUMNS[field as keyof TaskFields]} = $${params.length}`;
+      return `${FIELD_COLUMNS[field as keyof StoredFields]} = $${params.length}`;
     });
     const [rows] = (await db.query(
       `UPDATE tasks SET ${[...sets, 'version = version + 1', 'updated_at = clock_timestamp()'].join(', ')}
         WHERE id = $1 AND version = $2 RETURNING ${COLUMNS}`,
       params,
     )) as [TaskRow[], number];
-    return rows.length > 0 ? toEntity(rows[0]!) : null;
+    return rows.length > 0 ? taskFromRow(rows[0]!) : null;
   }
 
   /** For assignment changes: the task (locked by the caller) gets a new version. */
@@ -214,7 +198,7 @@ export class TasksRepository {
       `UPDATE tasks SET version = version + 1, updated_at = clock_timestamp() WHERE id = $1 RETURNING ${COLUMNS}`,
       [id],
     )) as [TaskRow[], number];
-    return toEntity(rows[0]!);
+    return taskFromRow(rows[0]!);
   }
 
   async delete(db: EntityManager, id: string): Promise<void> {
@@ -254,6 +238,6 @@ export class TasksRepository {
     )) as { task_id: string; user_id: string }[];
     const assignees = new Map<string, string[]>();
     for (const { task_id, user_id } of assignments) assignees.set(task_id, [...(assignees.get(task_id) ?? []), user_id]);
-    return rows.map((row) => ({ task: toEntity(row), assigneeIds: assignees.get(row.id) ?? [], sortValue: row.sort_value }));
+    return rows.map((row) => ({ task: taskFromRow(row), assigneeIds: assignees.get(row.id) ?? [], sortValue: row.sort_value }));
   }
 }

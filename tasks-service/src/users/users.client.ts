@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { AuthContract } from '#contracts';
+import { AuthContract, type UserSummaryDto } from '#contracts';
 import { NatsRpcClient } from '#nats';
 
 /** Users live in auth-service; tasks-service only asks whether an id is one. */
 @Injectable()
 export class UsersClient {
   constructor(private readonly nats: NatsRpcClient) {}
+
+  /** The users among these ids (at most 100), for names and emails. */
+  find(userIds: string[]): Promise<UserSummaryDto[]> {
+    return this.nats.request(AuthContract.findUsers, { ids: userIds });
+  }
 
   async exists(userId: string): Promise<boolean> {
     const found = await this.nats.request(AuthContract.findUsers, { ids: [userId] });
