@@ -7,9 +7,7 @@ import { bootstrapEventsService, eventsEnvSchema } from '#events-service';
 import { bootstrapGateway, gatewayEnvSchema } from '#gateway';
 import { bootstrapRealtimeService, realtimeEnvSchema } from '#realtime-service';
 import { bootstrapTasksService, tasksEnvSchema } from '#tasks-service';
-
-/** realtime-service's own port in this mode: loopback only, reached through the gateway's /socket.io proxy. */
-export const DEFAULT_INTERNAL_REALTIME_PORT = 3002;
+import { oneProcessDefaults } from './one-process-env.js';
 
 /**
  * All five services in this process (`npm run start:one`, dist/all/src/main.js). Each is the
@@ -21,13 +19,13 @@ export const DEFAULT_INTERNAL_REALTIME_PORT = 3002;
  */
 export async function startOneProcess(): Promise<void> {
   const root = loadEnvOrExit([baseEnv]);
-  const realtimeEnv = loadServiceEnvOrExit('realtime-service', realtimeEnvSchema, { PORT: String(DEFAULT_INTERNAL_REALTIME_PORT) });
+  const realtimeEnv = loadServiceEnvOrExit('realtime-service', realtimeEnvSchema, oneProcessDefaults('realtime-service'));
   const envs = {
     auth: loadServiceEnvOrExit('auth-service', authEnvSchema),
     tasks: loadServiceEnvOrExit('tasks-service', tasksEnvSchema),
     events: loadServiceEnvOrExit('events-service', eventsEnvSchema),
     realtime: realtimeEnv,
-    gateway: loadServiceEnvOrExit('gateway', gatewayEnvSchema, { REALTIME_PROXY_URL: `http://127.0.0.1:${realtimeEnv.PORT}` }),
+    gateway: loadServiceEnvOrExit('gateway', gatewayEnvSchema, oneProcessDefaults('gateway', realtimeEnv.PORT)),
   };
 
   // The services behind NATS first, then realtime-service, then the gateway: when its port
