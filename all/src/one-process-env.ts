@@ -1,6 +1,6 @@
 import type { NatsServiceRole } from '#config';
 
-/** realtime-service's own port in one-process mode: loopback only, reached through the gateway's /socket.io proxy. */
+/** realtime-service's own port in one-process mode (its probes and metrics); browsers reach it through the gateway's /socket.io proxy. */
 export const DEFAULT_INTERNAL_REALTIME_PORT = 3002;
 
 /**

@@ -15,7 +15,9 @@ import { oneProcessDefaults } from './one-process-env.js';
  * its prefix: libs/config serviceEnvSource), its own NATS connection, role credentials, inbox
  * prefix and queue group: they talk over NATS exactly as split services do, and can run beside
  * split replicas. PORT is the gateway's, which also serves /socket.io by proxying it to
- * realtime-service on 127.0.0.1:REALTIME_SERVICE_PORT.
+ * realtime-service on REALTIME_SERVICE_PORT (3002). Every other port is the same as split: each
+ * service keeps its own /health, /health/ready and /metrics (realtime-service on its port, the
+ * NATS-only services on HEALTH_PORT 3011-3013), so probes and scrapes work unchanged.
  */
 export async function startOneProcess(): Promise<void> {
   const root = loadEnvOrExit([baseEnv]);
@@ -31,7 +33,7 @@ export async function startOneProcess(): Promise<void> {
   // The services behind NATS first, then realtime-service, then the gateway: when its port
   // answers, everything it forwards to is there.
   const [auth, tasks, events] = await Promise.all([bootstrapAuthService(envs.auth), bootstrapTasksService(envs.tasks), bootstrapEventsService(envs.events)]);
-  const realtime = await bootstrapRealtimeService(envs.realtime, '127.0.0.1');
+  const realtime = await bootstrapRealtimeService(envs.realtime);
   const gateway = await bootstrapGateway(envs.gateway);
 
   // Nest's static logger is one per process and each app set it to its own: framework lines are

@@ -19,11 +19,17 @@ const GRACE_MS = 5000;
 let service: RunningService;
 let api: Api;
 let socket: RealtimeClient | undefined;
+let realtimePort: number;
+/** The NATS-only services' probe ports, each set through its prefix (AUTH_SERVICE_HEALTH_PORT...): the per-service override rule, end to end. */
+const probePorts: Record<string, number> = {};
 
 beforeAll(async () => {
   const port = await freePort();
+  realtimePort = await freePort();
+  for (const name of ['auth-service', 'tasks-service', 'events-service']) probePorts[name] = await freePort();
+  const probeEnv = Object.fromEntries(Object.entries(probePorts).map(([name, p]) => [`${name.toUpperCase().replace('-', '_')}_HEALTH_PORT`, String(p)]));
   // The harness's NATS, PostgreSQL, Redis and MongoDB; each service gets its own role's seed under its prefix.
-  service = await startService('all', { ...testEnv(), PORT: String(port), REALTIME_SERVICE_PORT: String(await freePort()), SHUTDOWN_GRACE_MS: String(GRACE_MS), LOG_LEVEL: 'info' }, 60000);
+  service = await startService('all', { ...testEnv(), PORT: String(port), REALTIME_SERVICE_PORT: String(realtimePort), SHUTDOWN_GRACE_MS: String(GRACE_MS), LOG_LEVEL: 'info', ...probeEnv }, 60000);
   api = new Api(`http://127.0.0.1:${port}`);
 }, 90000);
 afterAll(async () => {
@@ -62,7 +68,18 @@ describe('one-process mode (dist/all/src/main.js)', () => {
     expect((await api.get('/health/ready')).status).toBe(200);
     const metrics = await api.get('/metrics');
     expect(metrics.status).toBe(200);
-    expect(metrics.text).toMatch(/http_requests_total|http_request_duration_seconds/);
+    expect(metrics.text).toMatch(/http_requests_total/);
+    // realtime-service on its own port, as when split (its sockets counted there, not in the gateway's registry).
+    const realtime = new Api(`http://127.0.0.1:${realtimePort}`);
+    expect((await realtime.get('/health/ready')).status).toBe(200);
+    const realtimeMetrics = await realtime.get('/metrics');
+    expect(realtimeMetrics.status).toBe(200);
+    expect(realtimeMetrics.text).toContain('service="realtime-service"');
+    for (const [name, probePort] of Object.entries(probePorts)) {
+      const probes = new Api(`http://127.0.0.1:${probePort}`);
+      expect({ name, status: (await probes.get('/health/ready')).status }).toEqual({ name, status: 200 });
+      expect((await probes.get('/metrics')).text).toContain(`service="${name}"`);
+    }
     // One pino root, each line labelled with its service.
     const logged = service.logs().join('\n');
     for (const name of ['gateway', 'auth-service', 'tasks-service', 'events-service', 'realtime-service']) expect(logged).toContain(`"service":"${name}"`);
