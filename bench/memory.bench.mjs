@@ -53,13 +53,17 @@ async function startJongodb() {
   const port = await freePort();
   const mongo = run('jongodb', JONGODB, [`--host=${HOST}`, `--port=${port}`], {});
   let uri;
-  await poll('jongodb', () => {
-    const match = /JONGODB_URI=(mongodb:\/\/\S+)/.exec(mongo.lines.join('\n'));
-    if (!match) return 'no JONGODB_URI yet';
-    uri = new URL(match[1]);
-    uri.pathname = '/taskflow_bench_memory';
-    return true;
-  }, 30000);
+  await poll(
+    'jongodb',
+    () => {
+      const match = /JONGODB_URI=(mongodb:\/\/\S+)/.exec(mongo.lines.join('\n'));
+      if (!match) return 'no JONGODB_URI yet';
+      uri = new URL(match[1]);
+      uri.pathname = '/taskflow_bench_memory';
+      return true;
+    },
+    30000,
+  );
   return { proc: mongo, uri: uri.toString() };
 }
 
@@ -80,7 +84,9 @@ async function measure(mode, baseEnv) {
         );
   const base = `http://${HOST}:${port}`;
   try {
-    const died = Promise.race(procs.map((proc) => proc.exited.then((code) => Promise.reject(new Error(`${proc.name} exited (${code}):\n${proc.lines.slice(-15).join('\n')}`)))));
+    const died = Promise.race(
+      procs.map((proc) => proc.exited.then((code) => Promise.reject(new Error(`${proc.name} exited (${code}):\n${proc.lines.slice(-15).join('\n')}`)))),
+    );
     died.catch(() => undefined);
     await Promise.race([poll(`${mode} /health/ready`, async () => (await fetch(`${base}/health/ready`)).ok || 'not ready', 90000), died]);
     await new Promise((done) => setTimeout(done, SETTLE_S * 1000));
@@ -98,7 +104,14 @@ async function measure(mode, baseEnv) {
       const { accessToken } = await registered.json();
       const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
       for (let i = 0; i < 20; i++) await fetch(`${base}/api/tasks`, { method: 'POST', headers, body: JSON.stringify({ title: `task ${i}` }) });
-      const sampler = setInterval(() => (peak = Math.max(peak, procs.reduce((sum, proc) => sum + rssMb(proc.child.pid), 0))), 250);
+      const sampler = setInterval(
+        () =>
+          (peak = Math.max(
+            peak,
+            procs.reduce((sum, proc) => sum + rssMb(proc.child.pid), 0),
+          )),
+        250,
+      );
       await autocannon({ url: `${base}/api/tasks?limit=20`, headers, connections: CONNECTIONS, duration: LOAD_S });
       clearInterval(sampler);
     }
@@ -132,7 +145,11 @@ try {
     const total = (idle) => Object.values(idle).reduce((sum, mb) => sum + mb, 0);
     console.log(`\nRSS in MB (settled ${SETTLE_S} s; load: GET /api/tasks, ${CONNECTIONS} connections, ${LOAD_S} s; NODE_OPTIONS='${NODE_OPTIONS}')`);
     console.log(`mode          idle total  under load (peak)  processes`);
-    console.log(`split         ${fmt(total(split.idle)).padStart(10)}  ${fmt(split.peak).padStart(17)}  ${Object.entries(split.idle).map(([name, mb]) => `${name} ${fmt(mb)}`).join(', ')}`);
+    console.log(
+      `split         ${fmt(total(split.idle)).padStart(10)}  ${fmt(split.peak).padStart(17)}  ${Object.entries(split.idle)
+        .map(([name, mb]) => `${name} ${fmt(mb)}`)
+        .join(', ')}`,
+    );
     console.log(`one-process   ${fmt(total(one.idle)).padStart(10)}  ${fmt(one.peak).padStart(17)}  all ${fmt(one.idle.all)}`);
     console.log(`one-process / split idle: ${fmt(total(one.idle) / total(split.idle), 2)}x`);
   } finally {

@@ -29,7 +29,11 @@ beforeAll(async () => {
   for (const name of ['auth-service', 'tasks-service', 'events-service']) probePorts[name] = await freePort();
   const probeEnv = Object.fromEntries(Object.entries(probePorts).map(([name, p]) => [`${name.toUpperCase().replace('-', '_')}_HEALTH_PORT`, String(p)]));
   // The harness's NATS, PostgreSQL, Redis and MongoDB; each service gets its own role's seed under its prefix.
-  service = await startService('all', { ...testEnv(), PORT: String(port), REALTIME_SERVICE_PORT: String(realtimePort), SHUTDOWN_GRACE_MS: String(GRACE_MS), LOG_LEVEL: 'info', ...probeEnv }, 60000);
+  service = await startService(
+    'all',
+    { ...testEnv(), PORT: String(port), REALTIME_SERVICE_PORT: String(realtimePort), SHUTDOWN_GRACE_MS: String(GRACE_MS), LOG_LEVEL: 'info', ...probeEnv },
+    60000,
+  );
   api = new Api(`http://127.0.0.1:${port}`);
 }, 90000);
 afterAll(async () => {
@@ -57,10 +61,14 @@ describe('one-process mode (dist/all/src/main.js)', () => {
     const pushed = await events.waitFor('task:created', (event) => event.taskId === task.id, 15000);
     expect(pushed).toMatchObject({ type: 'task.created', actorId: user.user.id });
     // outbox → JetStream → events-service → the event log, read back through the gateway.
-    const logged = await waitFor(async () => {
-      const response = await api.get('/api/events', { token });
-      return response.status === 200 && response.body.items.find((event: { taskId?: string }) => event.taskId === task.id);
-    }, 15000, 'the task.created event in /api/events');
+    const logged = await waitFor(
+      async () => {
+        const response = await api.get('/api/events', { token });
+        return response.status === 200 && response.body.items.find((event: { taskId?: string }) => event.taskId === task.id);
+      },
+      15000,
+      'the task.created event in /api/events',
+    );
     expect(logged).toMatchObject({ type: 'task.created' });
   }, 60000);
 

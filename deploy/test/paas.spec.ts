@@ -66,7 +66,8 @@ function renderEnv(file: Blueprint, svc: RenderService): Record<string, string> 
   const env: Record<string, string> = {};
   for (const v of svc.envVars ?? []) {
     if (v.value !== undefined) env[v.key] = v.value;
-    else if (v.generateValue) env[v.key] = randomBytes(32).toString('base64'); // what Render generates: 256 random bits, base64
+    else if (v.generateValue)
+      env[v.key] = randomBytes(32).toString('base64'); // what Render generates: 256 random bits, base64
     else if (v.sync === false) env[v.key] = userValue(v.key);
     else if (v.fromDatabase) env[v.key] = `postgresql://taskflow:pw@${v.fromDatabase.name}-a:5432/taskflow`;
     else if (v.fromService?.property === 'connectionString') env[v.key] = `redis://${v.fromService.name}:6379`;
@@ -96,12 +97,20 @@ function expectValid(app: ServiceName | 'all', env: Record<string, string>): voi
 /** Every variable set is read by the app (a typo would be silently ignored otherwise). */
 function expectAllRead(app: ServiceName | 'all', keys: string[]): void {
   const roles: NatsServiceRole[] = app === 'all' ? [...NATS_SERVICE_ROLES] : [app];
-  const read = new Set(roles.flatMap((role) => [...envNames(service(role))].flatMap((name) => [name, ...(app === 'all' ? [`${serviceEnvPrefix(role)}${name}`] : [])])));
+  const read = new Set(
+    roles.flatMap((role) => [...envNames(service(role))].flatMap((name) => [name, ...(app === 'all' ? [`${serviceEnvPrefix(role)}${name}`] : [])])),
+  );
   expect(keys.filter((key) => !read.has(key) && !PLATFORM_VARIABLES.has(key))).toEqual([]);
 }
 
 /** The $NATS_NKEY_* variables the shipped auth.conf reads: the NATS service must set each. */
-const NATS_PUBLIC_KEY_VARIABLES = [...new Set(read('deploy/nats/auth.conf').match(/\$NATS_NKEY_[A-Z_]+/g)!.map((v) => v.slice(1)))];
+const NATS_PUBLIC_KEY_VARIABLES = [
+  ...new Set(
+    read('deploy/nats/auth.conf')
+      .match(/\$NATS_NKEY_[A-Z_]+/g)!
+      .map((v) => v.slice(1)),
+  ),
+];
 
 describe.each(Object.entries(BLUEPRINTS))('Render Blueprint, %s option (%s)', (option, path) => {
   const file = blueprint(path);
@@ -113,11 +122,14 @@ describe.each(Object.entries(BLUEPRINTS))('Render Blueprint, %s option (%s)', (o
     for (const svc of file.services) expect(['web', 'pserv', 'worker', 'keyvalue']).toContain(svc.type);
   });
 
-  it(option === 'starter' ? 'runs the one-process mode as its only web service' : 'runs each of the five services on its own, the gateway the only web service', () => {
-    const started = apps.map((s) => appOf(s.startCommand));
-    expect(started.sort()).toEqual(option === 'starter' ? ['all'] : ['auth-service', 'events-service', 'gateway', 'realtime-service', 'tasks-service']);
-    expect(file.services.filter((s) => s.type === 'web').map((s) => appOf(s.startCommand))).toEqual([option === 'starter' ? 'all' : 'gateway']);
-  });
+  it(
+    option === 'starter' ? 'runs the one-process mode as its only web service' : 'runs each of the five services on its own, the gateway the only web service',
+    () => {
+      const started = apps.map((s) => appOf(s.startCommand));
+      expect(started.sort()).toEqual(option === 'starter' ? ['all'] : ['auth-service', 'events-service', 'gateway', 'realtime-service', 'tasks-service']);
+      expect(file.services.filter((s) => s.type === 'web').map((s) => appOf(s.startCommand))).toEqual([option === 'starter' ? 'all' : 'gateway']);
+    },
+  );
 
   it('builds with npm scripts that exist and starts entry points the build makes', () => {
     const scripts = Object.keys((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts);
@@ -137,7 +149,7 @@ describe.each(Object.entries(BLUEPRINTS))('Render Blueprint, %s option (%s)', (o
     }
   });
 
-  it("gives each service an environment that passes its own production validation, and nothing it does not read", () => {
+  it('gives each service an environment that passes its own production validation, and nothing it does not read', () => {
     for (const svc of apps) {
       const env = renderEnv(file, svc);
       expect(env.NODE_ENV).toBe('production');
@@ -179,20 +191,23 @@ describe('Railway config-as-code (deploy/railway/)', () => {
   }
   const config = (name: string) => JSON.parse(read(`deploy/railway/${name}.railway.json`)) as RailwayConfig;
 
-  it.each(['taskflow', 'gateway', 'auth-service', 'tasks-service', 'events-service', 'realtime-service'])('%s starts an entry point that exists, after the build, with a served health path', (name) => {
-    const railway = config(name);
-    const app = appOf(railway.deploy.startCommand)!;
-    expect(app).toBe(name === 'taskflow' ? 'all' : name);
-    expect(exists(`${app}/src/main.ts`)).toBe(true);
-    expect(railway.build.buildCommand).toBe('npm run build');
-    if (railway.deploy.healthcheckPath) {
-      const served = servedProbePaths(service(app === 'all' ? 'gateway' : (app as ServiceName)));
-      expect(served.paths).toContain(railway.deploy.healthcheckPath);
-    } else {
-      // NATS-only services: Railway checks an HTTP port it routes to; theirs is HEALTH_PORT, unrouted.
-      expect(service(app as ServiceName).portVariable).toBe('HEALTH_PORT');
-    }
-  });
+  it.each(['taskflow', 'gateway', 'auth-service', 'tasks-service', 'events-service', 'realtime-service'])(
+    '%s starts an entry point that exists, after the build, with a served health path',
+    (name) => {
+      const railway = config(name);
+      const app = appOf(railway.deploy.startCommand)!;
+      expect(app).toBe(name === 'taskflow' ? 'all' : name);
+      expect(exists(`${app}/src/main.ts`)).toBe(true);
+      expect(railway.build.buildCommand).toBe('npm run build');
+      if (railway.deploy.healthcheckPath) {
+        const served = servedProbePaths(service(app === 'all' ? 'gateway' : (app as ServiceName)));
+        expect(served.paths).toContain(railway.deploy.healthcheckPath);
+      } else {
+        // NATS-only services: Railway checks an HTTP port it routes to; theirs is HEALTH_PORT, unrouted.
+        expect(service(app as ServiceName).portVariable).toBe('HEALTH_PORT');
+      }
+    },
+  );
 
   it('builds NATS from the same Dockerfile as Render', () => {
     expect(config('nats').build).toEqual({ builder: 'DOCKERFILE', dockerfilePath: 'deploy/nats/Dockerfile' });

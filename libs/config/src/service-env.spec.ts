@@ -20,7 +20,7 @@ describe('serviceEnvSource (one-process mode)', () => {
     expect([tasks.LOG_LEVEL, auth.LOG_LEVEL]).toEqual(['info', 'debug']);
   });
 
-  it('puts the composition root\'s defaults between plain and prefixed names', () => {
+  it("puts the composition root's defaults between plain and prefixed names", () => {
     expect(serviceEnvSource('realtime-service', { PORT: '10000' }, { PORT: '0' }).PORT).toBe('0');
     expect(serviceEnvSource('realtime-service', { PORT: '10000', REALTIME_SERVICE_PORT: '3002' }, { PORT: '0' }).PORT).toBe('3002');
   });
