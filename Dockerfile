@@ -3,7 +3,8 @@
 # into dist/, and the container's command picks the entry point, e.g.
 #   docker run taskflow dist/auth-service/src/main.js
 # (ENTRYPOINT is `node`; the default CMD starts the gateway). docker-compose.yml and the
-# Kubernetes Deployments in k8s/ set the command per service.
+# Kubernetes Deployments in k8s/ set the command per service. All five in one process (the
+# one-process mode, for a single small instance): `docker run taskflow dist/all/src/main.js`.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---- build: full install, compile, then drop dev dependencies --------------------------

@@ -1,12 +1,14 @@
 // ESLint flat config (`npm run lint`, run by .ci/run before the tests).
 // - @nx/enforce-module-boundaries reads the tags in each project.json: apps never import
-//   apps, libs never import apps, contracts import no lib (only their validation library),
+//   apps, libs never import apps; only the composition root all/ (type:composition, the
+//   one-process mode) imports apps, to start them, contracts import no lib (only their validation library),
 //   libs/testing only from tests.
 // - Type-aware rules that catch bugs tsc lets through: promises nobody awaits or catches,
 //   promises handed to callers that ignore them, switches that miss a union member.
 // - taskflow/route-access: every gateway route is @Public() or @ApiBearerAuth().
 // tools/eslint/fixtures/ holds code that must FAIL these rules (tools/eslint/lint-rules.spec.ts
 // lints it through ESLint's API); it is ignored here.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import taskflow from './tools/eslint/route-access.mjs';
@@ -16,20 +18,36 @@ const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'];
 /** The libraries contracts may use: validation, transformation and the OpenAPI metadata on the same classes. */
 const CONTRACTS_EXTERNALS = ['class-validator', 'class-transformer', '@nestjs/swagger'];
 
-/** @param {boolean} tests whether the files are tests (only tests may use libs/testing) */
-function boundaries(tests) {
+/** The top-level projects (apps and the composition root; libs live under libs/), from their project.json. */
+const TOP_PROJECTS = readdirSync(import.meta.dirname)
+  .filter((dir) => existsSync(`${import.meta.dirname}/${dir}/project.json`))
+  .map((dir) => ({ dir, ...JSON.parse(readFileSync(`${import.meta.dirname}/${dir}/project.json`, 'utf8')) }));
+/**
+ * Nx forbids importing an app outright, whatever the tags; the one exception is a project
+ * tagged type:composition (all/, the one-process mode), which may import each app's entry
+ * (`#gateway`, `#auth-service`, ... in package.json "imports") to start it.
+ */
+const COMPOSITION_FILES = TOP_PROJECTS.filter((p) => p.tags?.includes('type:composition')).map((p) => `${p.dir}/**/*.ts`);
+const APP_ENTRIES = TOP_PROJECTS.filter((p) => p.tags?.includes('type:app')).map((p) => `#${p.name}`);
+
+/**
+ * @param {boolean} tests whether the files are tests (only tests may use libs/testing)
+ * @param {string[]} apps app entries these files may import (the composition root's only)
+ */
+function boundaries(tests, apps = []) {
   const testing = tests ? ['type:testing'] : [];
   return [
     'error',
     {
       // The nats-server launcher is plain JS in scripts/ because `npm start` (scripts/start-stack.mjs) uses it too.
-      allow: ['/scripts/lib/local-nats\\.mjs$'],
+      allow: ['/scripts/lib/local-nats\\.mjs$', ...apps],
       // Only spec files close these loops (a lib's spec uses libs/testing, which uses that lib).
       ignoredCircularDependencies: [
         ['auth', 'testing'],
         ['nats', 'testing'],
       ],
       depConstraints: [
+        { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:app', 'type:nest-lib', 'type:config', 'type:contracts', ...testing] },
         { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:nest-lib', 'type:config', 'type:contracts', ...testing] },
         { sourceTag: 'type:nest-lib', onlyDependOnLibsWithTags: ['type:nest-lib', 'type:config', 'type:contracts', ...testing] },
         { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:contracts'] },
@@ -60,6 +78,7 @@ export default tseslint.config(
     },
   },
   { files: TESTS, rules: { '@nx/enforce-module-boundaries': boundaries(true) } },
+  { files: COMPOSITION_FILES, ignores: TESTS, rules: { '@nx/enforce-module-boundaries': boundaries(false, APP_ENTRIES) } },
   // Every file, not only *.controller.ts: the rule looks for @Controller classes itself.
   { files: ['gateway/src/**/*.ts'], rules: { 'taskflow/route-access': 'error' } },
 );

@@ -7,6 +7,10 @@
 //   node scripts/nats-nkey.mjs public <seed>   the public key of an existing seed
 //   node scripts/nats-nkey.mjs compose-env     fresh pairs for every role as .env lines for
 //                                              docker-compose.yml (NATS_NKEY_SEED_<ROLE>, NATS_NKEY_<ROLE>)
+//   node scripts/nats-nkey.mjs paas-env        fresh pairs for the five services as a PaaS wants them
+//                                              (deploy/README.md): <ROLE>_NATS_NKEY_SEED for the
+//                                              one-process service (its per-service prefix),
+//                                              NATS_NKEY_<ROLE> for the NATS service
 //
 // A seed is a secret: whoever holds it connects as that role. Keep it in a secret store.
 import { createUser, fromSeed } from '@nats-io/nkeys';
@@ -33,6 +37,17 @@ switch (command) {
     for (const role of ROLES) {
       const pair = createUser();
       console.log(`NATS_NKEY_SEED_${variable(role)}=${decode(pair.getSeed())}`);
+      console.log(`NATS_NKEY_${variable(role)}=${pair.getPublicKey()}`);
+    }
+    break;
+  }
+  case 'paas-env': {
+    console.log('# NATS credentials for render.yaml / Railway, made by scripts/nats-nkey.mjs paas-env');
+    console.log('# <ROLE>_NATS_NKEY_SEED: the taskflow service (one process; split: NATS_NKEY_SEED on that role\'s service)');
+    console.log('# NATS_NKEY_<ROLE>: the NATS service (every one, integration included: auth.conf reads them all)');
+    for (const role of ROLES) {
+      const pair = createUser();
+      console.log(`${variable(role)}_NATS_NKEY_SEED=${decode(pair.getSeed())}`);
       console.log(`NATS_NKEY_${variable(role)}=${pair.getPublicKey()}`);
     }
     break;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Starts every built service as its own process (as production runs them), with one shared
+// Starts every built service as its own process (as production runs them) or, with
+// `--one-process` (npm run start:one), all five in one process (dist/all/src/main.js), with one shared
 // environment: `.env` if present, else the services' local defaults. Ctrl-C / SIGTERM stops
 // them all gracefully; if one dies, the rest are stopped and the exit code says so.
 // Unless NATS_URL is set, it runs its own nats-server with the shipped configuration
@@ -22,6 +23,10 @@ const SERVICE_ENV = {
   gateway: { PORT: process.env.PORT ?? '3001', REALTIME_PROXY_URL: process.env.REALTIME_PROXY_URL ?? `http://127.0.0.1:${REALTIME_PORT}` },
   'realtime-service': { PORT: REALTIME_PORT },
 };
+/** One-process mode: the same environment; realtime-service's internal port is REALTIME_SERVICE_PORT (libs/config serviceEnvSource). */
+const ONE_PROCESS = process.argv.includes('--one-process');
+const PROCESSES = ONE_PROCESS ? ['all'] : SERVICES;
+SERVICE_ENV.all = { PORT: SERVICE_ENV.gateway.PORT, REALTIME_SERVICE_PORT: REALTIME_PORT };
 const JONGODB = resolve(ROOT, 'node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb');
 
 if (existsSync(resolve(ROOT, '.env'))) process.loadEnvFile(resolve(ROOT, '.env'));
@@ -131,7 +136,7 @@ await ensureLocalNats();
 let stopping = false;
 let exitCode = 0;
 
-for (const name of SERVICES) {
+for (const name of PROCESSES) {
   const child = spawn(process.execPath, [resolve(ROOT, `dist/${name}/src/main.js`)], { stdio: 'inherit', env: { ...process.env, ...SERVICE_ENV[name] } });
   children.set(name, child);
   child.on('exit', (code, signal) => {
@@ -150,7 +155,7 @@ for (const name of SERVICES) {
     }
   });
 }
-console.log(`[start] started ${SERVICES.join(', ')}; gateway on http://localhost:${process.env.PORT ?? 3001}`);
+console.log(`[start] started ${ONE_PROCESS ? `${SERVICES.join(', ')} in one process` : SERVICES.join(', ')}; gateway on http://localhost:${process.env.PORT ?? 3001}`);
 
 let stoppingSince = 0;
 function stopAll() {

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { loadEnvOrExit } from '#config';
-import { startNatsService } from '#nats';
-import { AppModule } from './app.module.js';
+import { exitOnSignals } from '#health';
+import { bootstrapAuthService } from './bootstrap.js';
 import { authEnvSchema } from './config/auth.env.js';
-import { SERVICE_NAME } from './database/database.module.js';
 
 const env = loadEnvOrExit(authEnvSchema);
-await startNatsService(SERVICE_NAME, env, (nats) => AppModule.register(env, nats));
+const app = await bootstrapAuthService(env);
+// Twice the grace period: a drain stuck behind a backlog must still end before the orchestrator's kill.
+exitOnSignals(app, env.SHUTDOWN_GRACE_MS * 2);

@@ -59,6 +59,11 @@ export function mainSource(name: ServiceName): string {
   return `${name}/src/main.ts`;
 }
 
+/** Where the service starts listening: its bootstrap function, shared by main.ts and the one-process mode (all/). */
+export function bootstrapSource(name: ServiceName): string {
+  return `${name}/src/bootstrap.ts`;
+}
+
 /** The compiled entry point every container runs (`npm run build` → dist/). */
 export function entryPoint(name: ServiceName): string {
   return `dist/${name}/src/main.js`;
@@ -77,8 +82,8 @@ export function servedProbePaths(facts: ServiceFacts): { paths: string[]; port: 
       if (/@Get\(\)/.test(controller)) paths.push('/health');
       if (/@Get\('ready'\)/.test(controller)) paths.push('/health/ready');
     }
-    const main = read(mainSource(facts.name));
-    const port = /listen\(\{\s*port:\s*env\.(\w+)/.exec(main)?.[1] ?? '(not found)';
+    const bootstrap = read(bootstrapSource(facts.name));
+    const port = /listen\(\{\s*port:\s*env\.(\w+)/.exec(bootstrap)?.[1] ?? '(not found)';
     return { paths, port };
   }
   const probe = read('libs/health/src/probe-server.ts');

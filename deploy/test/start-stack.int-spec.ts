@@ -12,8 +12,14 @@ afterAll(() => {
   if (stack && stack.exitCode === null) stack.kill('SIGKILL');
 });
 
-/** `npm start`'s second half (the build is done by `npm test`): every service as its own process. */
-describe('the local stack (scripts/start-stack.mjs)', () => {
+/**
+ * `npm start`'s and `npm run start:one`'s second half (the build is done by `npm test`): every
+ * service as its own process, or all five in one (`--one-process`, dist/all/src/main.js).
+ */
+describe.each([
+  { mode: 'split', args: [] as string[], processes: SERVICES },
+  { mode: 'one-process', args: ['--one-process'], processes: ['all'] },
+])('the local stack (scripts/start-stack.mjs), $mode', ({ args, processes }) => {
   it('comes up ready, then drains on SIGTERM: in-flight requests complete and every process exits 0', async () => {
     const port = await freePort();
     const realtimePort = await freePort();
@@ -31,7 +37,7 @@ describe('the local stack (scripts/start-stack.mjs)', () => {
       BCRYPT_ROUNDS: '12',
     };
     const output: string[] = [];
-    stack = spawn(process.execPath, [resolve(ROOT, 'scripts/start-stack.mjs')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    stack = spawn(process.execPath, [resolve(ROOT, 'scripts/start-stack.mjs'), ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     stack.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     stack.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     const exited = new Promise<number | null>((done) => stack!.once('exit', (code) => done(code)));
@@ -55,7 +61,8 @@ describe('the local stack (scripts/start-stack.mjs)', () => {
     expect(code).toBe(0);
     expect(Date.now() - signalledAt).toBeLessThan(Number(env.SHUTDOWN_GRACE_MS ?? 5000) + 5000);
     const log = output.join('');
-    for (const name of SERVICES) expect(log).not.toMatch(new RegExp(`\\[start\\] ${name} exited`));
+    for (const name of processes) expect(log).toMatch(new RegExp(`\\[start\\] ${name} stopped \\(0\\)`));
+    for (const name of processes) expect(log).not.toMatch(new RegExp(`\\[start\\] ${name} exited`));
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
   }, 120000);
 });

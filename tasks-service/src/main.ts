@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { loadEnvOrExit } from '#config';
-import { startNatsService } from '#nats';
-import { AppModule } from './app.module.js';
+import { exitOnSignals } from '#health';
+import { bootstrapTasksService } from './bootstrap.js';
 import { tasksEnvSchema } from './config/tasks.env.js';
-import { SERVICE_NAME } from './database/database.module.js';
 
 const env = loadEnvOrExit(tasksEnvSchema);
-await startNatsService(SERVICE_NAME, env, (nats) => AppModule.register(env, nats));
+const app = await bootstrapTasksService(env);
+// Twice the grace period: a drain stuck behind a backlog must still end before the orchestrator's kill.
+exitOnSignals(app, env.SHUTDOWN_GRACE_MS * 2);

@@ -34,6 +34,12 @@ describe('module boundaries (@nx/enforce-module-boundaries on the project tags)'
     expect(rulesIn('auth-service/src/imports-another-app.ts')).toEqual(['@nx/enforce-module-boundaries']);
   });
 
+  it("an app importing another app's entry fails; only the composition root (all/) may, and only the entry", () => {
+    expect(rulesIn('tasks-service/src/imports-an-app-entry.ts')).toEqual(['@nx/enforce-module-boundaries']);
+    expect(rulesIn('all/src/starts-apps.ts')).toEqual([]);
+    expect(rulesIn('all/src/reaches-into-an-app.ts')).toEqual(['@nx/enforce-module-boundaries']);
+  });
+
   it('a lib importing an app fails', () => {
     expect(rulesIn('libs/logging/src/imports-an-app.ts')).toEqual(['@nx/enforce-module-boundaries']);
   });

@@ -23,10 +23,16 @@ const gatewayEnv = (() => ({
   LOGIN_FAILURE_LIMIT: positiveInt.default(5),
   LOGIN_FAILURE_WINDOW_S: positiveInt.default(900),
   /**
-   * Local development only: proxy /socket.io (WebSocket included) to realtime-service so the
-   * browser sees one origin. In compose and Kubernetes the edge proxy / Ingress routes it.
+   * Proxy /socket.io (WebSocket included) to realtime-service so the browser sees one origin:
+   * `npm start`, the one-process mode (all/) and PaaS deployments (render.yaml). In compose and
+   * Kubernetes the edge proxy / Ingress routes it instead.
    */
-  REALTIME_PROXY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** A bare `host:port` (a PaaS private-network reference such as Render's `hostport`) means http://host:port. */
+  REALTIME_PROXY_URL: z
+    .string()
+    .transform((v) => (/^[\w.-]+:\d+$/.test(v.trim()) ? `http://${v.trim()}` : v))
+    .pipe(z.url({ protocol: /^https?$/ }))
+    .optional(),
   /** Readiness fails when a service does not answer its ping within this time. */
   READINESS_TIMEOUT_MS: positiveInt.default(1000),
   /**

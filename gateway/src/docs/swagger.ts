@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { REFRESH_COOKIE } from '../auth/refresh-cookie.js';
 
 export const DOCS_PATH = '/api/docs';
@@ -21,7 +21,10 @@ export const DOCS_CSP = [
   "form-action 'self'",
 ].join('; ');
 
-/** UI at /api/docs, OpenAPI 3 JSON at /api/docs-json. */
+/**
+ * UI at /api/docs, OpenAPI 3 JSON at /api/docs-json. The document is built on the first request
+ * for it, not at start-up: most processes never serve it, and it costs memory and start time.
+ */
 export function setupSwagger(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('TaskFlow API')
@@ -30,6 +33,7 @@ export function setupSwagger(app: INestApplication): void {
     .addBearerAuth()
     .addCookieAuth(REFRESH_COOKIE)
     .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup(DOCS_PATH.slice(1), app, document, { jsonDocumentUrl: `${DOCS_PATH.slice(1)}-json`, yamlDocumentUrl: `${DOCS_PATH.slice(1)}-yaml` });
+  let document: OpenAPIObject | undefined;
+  const lazyDocument = () => (document ??= SwaggerModule.createDocument(app, config));
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, lazyDocument, { jsonDocumentUrl: `${DOCS_PATH.slice(1)}-json`, yamlDocumentUrl: `${DOCS_PATH.slice(1)}-yaml` });
 }

@@ -36,6 +36,11 @@ describe('loadEnv', () => {
     expect(loadEnv(schema, { NATS_URL: 'nats://a:4222, nats://b:4222' }).NATS_URL).toEqual(['nats://a:4222', 'nats://b:4222']);
   });
 
+  it('reads a bare host:port (a PaaS private-network reference) as a nats:// URL', () => {
+    expect(loadEnv(schema, { NATS_URL: 'taskflow-nats-x1y2:4222' }).NATS_URL).toEqual(['nats://taskflow-nats-x1y2:4222']);
+    expect(() => loadEnv(schema, { NATS_URL: 'taskflow-nats' })).toThrow(/NATS_URL/);
+  });
+
   it('masks secrets, private keys and URL credentials', () => {
     expect(maskEnv({ JWT_REFRESH_SECRET: 'x'.repeat(40), JWT_SIGNING_KEY: { d: 'private' }, DATABASE_URL: 'postgres://u:p@h/db' })).toEqual({
       JWT_REFRESH_SECRET: '***',

@@ -11,10 +11,20 @@ export function devDefault<T extends z.ZodType>(schema: T, value: z.input<T>, ct
 export const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const boolFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
-const urlList = (protocols: string[]) =>
+/**
+ * Comma-separated URLs; a bare `host:port` gets `defaultScheme` (PaaS private-network
+ * references, e.g. Render's `hostport`, have no scheme).
+ */
+const urlList = (protocols: string[], defaultScheme = protocols[0]) =>
   z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((u) => (/^[\w.-]+:\d+$/.test(u) ? `${defaultScheme}://${u}` : u)),
+    )
     .pipe(
       z
         .array(z.string().refine((u) => protocols.some((p) => u.startsWith(`${p}://`)), `must be ${protocols.join(' or ')} URLs`))

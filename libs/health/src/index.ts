@@ -3,3 +3,4 @@ export * from './probe-server.js';
 export * from './health.module.js';
 export * from './draining.js';
 export * from './dependency-checks.js';
+export * from './shutdown.js';

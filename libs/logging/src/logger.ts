@@ -2,11 +2,14 @@ import type { LoggerService } from '@nestjs/common';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 import { currentRequestId } from './request-context.js';
 
-/** Structured JSON logs; every line made inside a request carries its requestId. */
-export function createLogger(service: string, level: LevelWithSilent = 'info'): Logger {
-  return pino({
-    level,
-    base: { service },
+/** The process's one pino root: in one-process mode (all/) five services share it and its stdout. */
+let root: Logger | undefined;
+
+function rootLogger(): Logger {
+  root ??= pino({
+    // Each service's child carries its level; the root lets everything through to them.
+    level: 'trace',
+    base: {},
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     mixin: () => {
@@ -15,6 +18,12 @@ export function createLogger(service: string, level: LevelWithSilent = 'info'): 
     },
     redact: { paths: ['password', '*.password', '*.refreshToken', '*.accessToken', 'req.headers.authorization', 'req.headers.cookie'], censor: '***' },
   });
+  return root;
+}
+
+/** Structured JSON logs of one service (a child of the process's root); every line made inside a request carries its requestId. */
+export function createLogger(service: string, level: LevelWithSilent = 'info'): Logger {
+  return rootLogger().child({ service }, { level });
 }
 
 /** Nest's own logs (bootstrap, exceptions) go through the same pino logger. */

@@ -1,4 +1,4 @@
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { maskEnv, type NatsRole } from '#config';
@@ -10,22 +10,20 @@ export interface NatsServiceEnv extends NatsServerConfig {
 }
 
 /**
- * Starts a NATS-only service: JSON logs, the queue-group server, and a shutdown that drains
- * on SIGTERM/SIGINT and exits 0 (Nest would otherwise re-raise the signal).
+ * Starts a NATS-only service (JSON logs, the queue-group server) and returns it listening,
+ * without touching signals: the caller decides how the process stops (a service's own main.ts
+ * with exitOnSignals, or the one-process mode that stops five services in order).
  */
-export async function startNatsService<Env extends NatsServiceEnv>(
+export async function createNatsService<Env extends NatsServiceEnv>(
   service: NatsRole,
   env: Env,
   rootModule: (nats: TrackedNatsServer) => DynamicModule,
-): Promise<void> {
+): Promise<INestMicroservice> {
   const logger = createLogger(service, env.LOG_LEVEL);
   logger.info({ config: maskEnv(env as unknown as Record<string, unknown>) }, 'Starting');
   const nats = createNatsServer(env, service);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(rootModule(nats), { strategy: nats, logger: new PinoNestLogger(logger) });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  // A drain stuck behind a backlog (bcrypt work the gateway already gave up on) must not
-  // outlive the orchestrator's grace period: leave non-zero, visibly, instead of being killed.
-  process.once('SIGTERM', () => setTimeout(() => process.exit(1), env.SHUTDOWN_GRACE_MS * 2).unref());
   await app.listen();
   logger.info('Listening on NATS');
+  return app;
 }

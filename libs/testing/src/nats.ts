@@ -1,5 +1,5 @@
 import { connect, nkeyAuthenticator, type NatsConnection } from '@nats-io/transport-node';
-import { DEV_NATS_SEEDS, natsInboxPrefix, type NatsRole } from '#config';
+import { DEV_NATS_SEEDS, NATS_SERVICE_ROLES, natsInboxPrefix, serviceEnvPrefix, type NatsRole } from '#config';
 import { testEnv, testNatsAuth } from './test-config.js';
 
 /**
@@ -14,6 +14,11 @@ export type TestNatsRole = NatsRole | 'test-admin';
 /** The variables that give a spawned service (or a test's natsConnectionOptions) `role`'s credentials. */
 export function natsCredentialsEnv(role: NatsRole): Record<string, string> {
   return testNatsAuth().mode === 'nkey' ? { NATS_NKEY_SEED: DEV_NATS_SEEDS[role] } : {};
+}
+
+/** The one-process mode's credentials: each service's own seed under its prefix (libs/config serviceEnvSource). */
+export function oneProcessNatsCredentialsEnv(): Record<string, string> {
+  return Object.assign({}, ...NATS_SERVICE_ROLES.map((role) => Object.fromEntries(Object.entries(natsCredentialsEnv(role)).map(([name, value]) => [`${serviceEnvPrefix(role)}${name}`, value]))));
 }
 
 /** A connection to the harness's NATS as `role`, with that role's inbox prefix. */

@@ -5,15 +5,18 @@ import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuthContract, EventsContract, RealtimeContract, TasksContract } from '#contracts';
-import { connectAs, natsCredentialsEnv } from './nats.js';
+import { connectAs, natsCredentialsEnv, oneProcessNatsCredentialsEnv } from './nats.js';
 import { hostPath, testEnv } from './test-config.js';
 import { StopWaiting, waitFor } from './wait.js';
 
-/** Services are run as built, as separate processes, exactly as `npm start` runs them. */
-export type ServiceName = 'gateway' | 'auth-service' | 'tasks-service' | 'events-service' | 'realtime-service';
+/**
+ * Services are run as built, as separate processes, exactly as `npm start` runs them; `all` is
+ * the one-process mode (dist/all/src/main.js, `npm run start:one`): the five in one process.
+ */
+export type ServiceName = 'gateway' | 'auth-service' | 'tasks-service' | 'events-service' | 'realtime-service' | 'all';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const PING_SUBJECT: Record<Exclude<ServiceName, 'gateway'>, string> = {
+const PING_SUBJECT: Record<Exclude<ServiceName, 'gateway' | 'all'>, string> = {
   'auth-service': AuthContract.ping.subject,
   'tasks-service': TasksContract.ping.subject,
   'events-service': EventsContract.ping.subject,
@@ -63,14 +66,14 @@ function hasNatsCredentials(env: Record<string, string>): boolean {
   return ['NATS_NKEY_SEED', 'NATS_CREDS_FILE', 'NATS_USER'].some((name) => name in env);
 }
 
-/** Runs the built service with `env` plus, unless `env` has some, its own role's NATS credentials. */
+/** Runs the built service with `env` plus, unless `env` has some, its own role's NATS credentials (each role's, for `all`). */
 export async function startService(name: ServiceName, env: Record<string, string>, timeoutMs = 20000): Promise<RunningService> {
   const entry = resolve(ROOT, `dist/${name}/src/main.js`);
   // Jest's global set-up builds dist/ when a source is newer (scripts/lib/fresh-build.mjs).
   if (!existsSync(entry)) throw new Error(`${entry} does not exist: run \`npm run build\` (or the tests through jest, whose global set-up builds)`);
   const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
-    env: { PATH: hostPath(), ...(hasNatsCredentials(env) ? {} : natsCredentialsEnv(name)), ...env },
+    env: { PATH: hostPath(), ...(hasNatsCredentials(env) ? {} : name === 'all' ? oneProcessNatsCredentialsEnv() : natsCredentialsEnv(name)), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const service = new RunningService(name, child);
@@ -88,6 +91,11 @@ async function waitUntilServing(name: ServiceName, env: Record<string, string>, 
     if (exited()) throw new StopWaiting(`${name} exited`);
     return probe();
   };
+  // One process: serving once the gateway is ready (every service behind it answers its ping).
+  if (name === 'all') {
+    await waitFor(unlessExited(async () => (await fetch(`http://127.0.0.1:${env.PORT}/health/ready`)).ok), timeoutMs, 'all /health/ready');
+    return;
+  }
   // Services with their own HTTP port: a NATS ping could be answered by another replica.
   if (name === 'gateway' || name === 'realtime-service') {
     await waitFor(unlessExited(async () => (await fetch(`http://127.0.0.1:${env.PORT}/health`)).ok), timeoutMs, `${name} /health`);

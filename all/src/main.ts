@@ -1,0 +1,4 @@
+import 'reflect-metadata';
+import { startOneProcess } from './one-process.js';
+
+await startOneProcess();

@@ -1,0 +1,10 @@
+import type { INestMicroservice } from '@nestjs/common';
+import { createNatsService } from '#nats';
+import { AppModule } from './app.module.js';
+import type { TasksEnv } from './config/tasks.env.js';
+import { SERVICE_NAME } from './database/database.module.js';
+
+/** tasks-service listening on NATS (its queue group, its own role's credentials); signals are the caller's. */
+export function bootstrapTasksService(env: TasksEnv): Promise<INestMicroservice> {
+  return createNatsService(SERVICE_NAME, env, (nats) => AppModule.register(env, nats));
+}
