@@ -9,7 +9,7 @@ import { CacheModule } from './cache/cache.module.js';
 import type { TasksEnv } from './config/tasks.env.js';
 import { DatabaseModule, SERVICE_NAME } from './database/database.module.js';
 import { PingHandler } from './health/ping.handler.js';
-import { TASK_EVENTS_STREAM_CONFIG, TASKS_OUTBOX_TABLE } from './outbox/task-events.outbox.js';
+import { TASK_EVENTS_STREAM_CONFIG, taskEventOrderingKey, TASKS_OUTBOX_TABLE } from './outbox/task-events.outbox.js';
 import { TasksModule } from './tasks/tasks.module.js';
 
 @Module({})
@@ -31,6 +31,7 @@ export class AppModule {
             table: TASKS_OUTBOX_TABLE,
             stream: TASK_EVENTS_STREAM_CONFIG,
             pollMs: env.OUTBOX_POLL_MS,
+            orderingKey: taskEventOrderingKey,
           }),
         }),
         // Redis is not a readiness check: without it the service serves uncached.
