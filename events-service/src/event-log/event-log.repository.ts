@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model, QueryFilter } from 'mongoose';
+import type { AnyBulkWriteOperation, Model, QueryFilter } from 'mongoose';
 import { EVENT_LOG_SORT } from './event-log.query.js';
 import { EventLog } from './event-log.schema.js';
 
@@ -9,26 +9,27 @@ export class EventLogRepository {
   constructor(@InjectModel(EventLog.name) private readonly logs: Model<EventLog>) {}
 
   /**
-   * Writes the entry once per eventId: an upsert on the unique key that only sets fields
-   * on insert, so a redelivered event changes nothing. Returns whether it was new.
+   * Writes a batch of entries in one ordered bulk write, each once per eventId: an upsert on
+   * the unique key that only sets fields on insert, so a redelivered event changes nothing.
+   * An entry's `shareWith` (the users an assignment added: they may now see the task's
+   * history) is applied right after it, in order, to the task's entries logged so far
+   * ($addToSet: idempotent), so a later unassignment in the same batch is not undone.
+   * Returns, per entry, whether it was new.
    */
-  async insertOnce(entry: Omit<EventLog, 'createdAt'>, now = new Date()): Promise<boolean> {
-    try {
-      const result = await this.logs.updateOne({ eventId: entry.eventId }, { $setOnInsert: { ...entry, createdAt: now } }, { upsert: true });
-      return result.upsertedCount === 1;
-    } catch (error) {
-      // Two replicas upserting the same new eventId at once: the loser sees the unique index.
-      if (isDuplicateKey(error)) return false;
-      throw error;
+  async insertBatch(items: LogBatchItem[], now = new Date()): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    const operations: AnyBulkWriteOperation<EventLog>[] = [];
+    const entryOperation: number[] = [];
+    for (const { entry, shareWith } of items) {
+      entryOperation.push(operations.length);
+      operations.push({ updateOne: { filter: { eventId: entry.eventId }, update: { $setOnInsert: { ...entry, createdAt: now } }, upsert: true } });
+      for (const userId of shareWith) {
+        // Stored task entries up to this event's version: later ones carry their own audience.
+        operations.push({ updateMany: { filter: { taskId: entry.taskId, 'task.version': { $lte: entry.task?.version ?? 0 } }, update: { $addToSet: { audience: userId } } } });
+      }
     }
-  }
-
-  /**
-   * A new assignee can see the task, so they see its history too: added to the audience of
-   * every entry of the task logged so far. Idempotent ($addToSet), so redeliveries are harmless.
-   */
-  async shareTaskHistory(taskId: string, userIds: string[]): Promise<void> {
-    for (const userId of userIds) await this.logs.updateMany({ taskId }, { $addToSet: { audience: userId } });
+    const upserted = await bulkWriteRetryingRace(() => this.logs.bulkWrite(operations, { ordered: true }));
+    return entryOperation.map((index) => upserted.has(index));
   }
 
   /** One page, newest first; fetches one more than `limit` to know whether a next page exists. */
@@ -38,6 +39,28 @@ export class EventLogRepository {
 
   findByEventId(eventId: string): Promise<EventLog | null> {
     return this.logs.findOne({ eventId }).lean<EventLog>().exec();
+  }
+}
+
+export interface LogBatchItem {
+  entry: Omit<EventLog, 'createdAt'>;
+  /** Users an assignment added, to add to the audience of the task's earlier entries. */
+  shareWith: string[];
+}
+
+/**
+ * One bulk write; returns the indexes of the operations that inserted (upserted) a document.
+ * Two replicas upserting the same new key at once: the loser meets the unique index
+ * (duplicate key); written again, its upserts then match the winner's documents.
+ */
+export async function bulkWriteRetryingRace(write: () => Promise<{ upsertedIds?: Record<number, unknown> }>): Promise<Set<number>> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const result = await write();
+      return new Set(Object.keys(result.upsertedIds ?? {}).map(Number));
+    } catch (error) {
+      if (attempt >= 3 || !isDuplicateKey(error)) throw error;
+    }
   }
 }
 

@@ -15,8 +15,8 @@ export function newAssignees(event: TaskEvent): string[] {
   return event.task.assigneeIds.filter((id) => !previous.has(id));
 }
 
-/** Announces a new notification (on core NATS, for realtime-service). */
-export type NotificationPublisher = (message: NotificationCreatedMessage) => void;
+/** Announces a new notification (on core NATS, for realtime-service), with the request id of its event. */
+export type NotificationPublisher = (message: NotificationCreatedMessage, requestId: string | null) => void;
 
 export interface IngestOutcome {
   /** False when the event was already logged (a redelivery). */
@@ -25,10 +25,11 @@ export interface IngestOutcome {
 }
 
 /**
- * Applies one event, idempotently: the log entry is written once per eventId, then each
- * notification once per (eventId, user). Every step is an upsert on a unique key, so a
- * redelivery — after a crash between any two steps — completes what is missing and
- * duplicates nothing. Only a newly created notification is announced.
+ * Applies a batch of events, idempotently, with one bulk write per collection: the log
+ * entries (once per eventId, in order, assignments sharing the task's history right after
+ * their own entry), then every notification (once per (eventId, user)). Every write is an
+ * upsert on a unique key, so a redelivery — after a crash between any two steps — completes
+ * what is missing and duplicates nothing. Only a newly created notification is announced.
  */
 @Injectable()
 export class EventIngestService {
@@ -40,26 +41,25 @@ export class EventIngestService {
     private readonly metrics: IngestMetrics,
   ) {}
 
-  async ingest(parsed: ParsedEvent, publish: NotificationPublisher): Promise<IngestOutcome> {
-    const logged = await this.logs.insertOnce(logEntryFor(parsed));
-    if (parsed.source === 'task' && parsed.event.type === 'task.assigned') {
-      await this.logs.shareTaskHistory(parsed.event.taskId, newAssignees(parsed.event));
-    }
-    let notified = 0;
-    if (parsed.source === 'task') {
-      for (const notification of notificationsFor(parsed.event)) {
-        const created = await this.notifications.insertOnce(notification);
-        if (!created) continue;
-        notified += 1;
-        this.metrics.notificationsCreated.inc();
-        publish({ userId: created.userId, notification: toNotificationDto(created) });
-      }
-    }
-    this.metrics.processed.inc({ source: parsed.source, outcome: logged ? 'new' : 'duplicate' });
-    this.logger.debug(
-      { eventId: parsed.event.eventId, type: parsed.event.type, logged, notified },
-      logged ? 'Event logged' : 'Event already logged (redelivery)',
+  async ingestBatch(batch: ParsedEvent[], publish: NotificationPublisher): Promise<IngestOutcome[]> {
+    const logged = await this.logs.insertBatch(
+      batch.map((parsed) => ({
+        entry: logEntryFor(parsed),
+        shareWith: parsed.source === 'task' && parsed.event.type === 'task.assigned' ? newAssignees(parsed.event) : [],
+      })),
     );
-    return { logged, notified };
+    const wanted = batch.flatMap((parsed, index) => (parsed.source === 'task' ? notificationsFor(parsed.event).map((notification) => ({ notification, index })) : []));
+    const created = await this.notifications.insertBatch(wanted.map((item) => item.notification));
+    const outcomes: IngestOutcome[] = batch.map((_, index) => ({ logged: logged[index]!, notified: 0 }));
+    created.forEach((notification, i) => {
+      if (!notification) return;
+      const { index } = wanted[i]!;
+      outcomes[index]!.notified += 1;
+      this.metrics.notificationsCreated.inc();
+      publish({ userId: notification.userId, notification: toNotificationDto(notification) }, batch[index]!.event.requestId ?? null);
+    });
+    batch.forEach((parsed, index) => this.metrics.processed.inc({ source: parsed.source, outcome: logged[index] ? 'new' : 'duplicate' }));
+    this.logger.debug({ events: batch.length, logged: logged.filter(Boolean).length, notified: created.filter(Boolean).length }, 'Event batch applied');
+    return outcomes;
   }
 }

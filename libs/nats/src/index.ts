@@ -10,3 +10,4 @@ export * from './rpc-providers.js';
 export * from './caller.js';
 export * from './deadline.js';
 export * from './in-flight-limiter.js';
+export * from './server-version.js';
