@@ -2,6 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { TaskEvent } from '#contracts';
 import { ServiceMetrics } from '#health';
+import type { EventIndexes } from '../database/event-indexes.js';
 import type { EventLogRepository } from '../event-log/event-log.repository.js';
 import type { NotificationsRepository } from '../notifications/notifications.repository.js';
 import { IngestMetrics } from './ingest.metrics.js';
@@ -36,7 +37,7 @@ function setup(logged: boolean, existing: string[]) {
   };
   const strict = <T extends object>(target: T) =>
     new Proxy(target, { get: (t, key) => (key in t ? t[key as keyof T] : key === 'then' ? undefined : () => { throw new Error(`unexpected call ${String(key)}`); }) });
-  const service = new EventIngestService(strict(logs) as unknown as EventLogRepository, strict(notifications) as unknown as NotificationsRepository, new IngestMetrics(new ServiceMetrics('test')));
+  const service = new EventIngestService(strict(logs) as unknown as EventLogRepository, strict(notifications) as unknown as NotificationsRepository, new IngestMetrics(new ServiceMetrics('test')), { verify: async () => undefined } as unknown as EventIndexes);
   return { service, logs, notifications };
 }
 

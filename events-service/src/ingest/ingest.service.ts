@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { NotificationCreatedMessage, TaskEvent } from '#contracts';
+import { EventIndexes } from '../database/event-indexes.js';
 import { logEntryFor } from '../event-log/event-log.mapper.js';
 import { EventLogRepository } from '../event-log/event-log.repository.js';
 import { notificationsFor } from '../notifications/notification.factory.js';
@@ -39,9 +40,12 @@ export class EventIngestService {
     private readonly logs: EventLogRepository,
     private readonly notifications: NotificationsRepository,
     private readonly metrics: IngestMetrics,
+    private readonly indexes: EventIndexes,
   ) {}
 
   async ingestBatch(batch: ParsedEvent[], publish: NotificationPublisher): Promise<IngestOutcome[]> {
+    // The unique keys are what make these upserts exactly-once across replicas: never write without them.
+    await this.indexes.verify();
     const logged = await this.logs.insertBatch(
       batch.map((parsed) => ({
         entry: logEntryFor(parsed),

@@ -8,3 +8,4 @@ export * from './events.js';
 export * from './tokens.js';
 export * from './nats.js';
 export * from './postgres.js';
+export * from './mongo.js';
