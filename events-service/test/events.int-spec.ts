@@ -158,6 +158,8 @@ describe('events-service consumption', () => {
     const marker = taskEvent();
     await publishTaskEvent(nc, marker);
     await waitLogged(marker.eventId); // the consumer is in order: both copies were handled before it
+    // A batch writes its log entries before its notifications.
+    await waitFor(async () => (await notificationsOf(event.eventId)).length > 0, 10000, 'notification');
     expect(await logCount(event.eventId)).toBe(1);
     expect((await notificationsOf(event.eventId)).map((n) => n.userId)).toEqual([alice]);
   });
@@ -187,6 +189,7 @@ describe('events-service consumption', () => {
     const marker = taskEvent();
     await publishTaskEvent(nc, marker);
     await waitLogged(marker.eventId, 20000);
+    await waitFor(async () => (await notificationsOf(event.eventId)).length > 0, 10000, 'notification');
     expect(await logCount(event.eventId)).toBe(1);
     expect(await notificationsOf(event.eventId)).toHaveLength(1);
   });
@@ -197,6 +200,8 @@ describe('events-service consumption', () => {
     for (const event of events) await publishTaskEvent(nc, event);
     await start();
     for (const event of events) await waitLogged(event.eventId, 20000);
+    // A batch writes every log entry, then every notification: wait for those too.
+    for (const event of events) await waitFor(async () => (await notificationsOf(event.eventId)).length > 0, 10000, 'notification');
     for (const event of events) {
       expect(await logCount(event.eventId)).toBe(1);
       expect(await notificationsOf(event.eventId)).toHaveLength(1);

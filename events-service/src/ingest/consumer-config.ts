@@ -56,7 +56,8 @@ export function consumerUpdate(maxDeliver: number) {
     ack_wait: nanos(ackWaitMs(maxDeliver)),
     max_deliver: maxDeliver,
     ...(backoff.length > 0 ? { backoff: backoff.map((ms) => nanos(ms)) } : {}),
-    max_ack_pending: 1000,
+    // Room for a large batch while the previous one is written (see BATCH_SIZE in the consumer).
+    max_ack_pending: 10000,
   };
 }
 

@@ -22,11 +22,15 @@ import { MessageBatcher } from './message-batcher.js';
 import { EventIngestService } from './ingest.service.js';
 
 /**
- * Messages pulled per stream and written per batch. jongodb (the in-memory stand-in) and a
- * remote MongoDB both pay per command far more than per document, so a backlog drains in
- * batches of this size; a quiet stream still writes each message as soon as it arrives.
+ * Messages asked for per pull, and at most written per batch. jongodb (the in-memory
+ * stand-in) pays per write command in proportion to the collection's size, and a remote
+ * MongoDB per round trip, so a backlog drains in batches as large as what arrived while the
+ * previous batch was written (the slower the writes, the larger the batches); a quiet stream
+ * still writes each message as soon as it arrives. The consumer's max_ack_pending bounds
+ * what one replica holds.
  */
-const BATCH_SIZE = 256;
+const PULL_SIZE = 2000;
+const MAX_BATCH = 5000;
 /** A message held (queued or being written) longer than this stops being reported in progress, so the server redelivers it. */
 const MAX_HOLD_MS = 60_000;
 
@@ -122,14 +126,14 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
         waitingLogged = false;
         const consumer = await jetstream(connection).consumers.get(stream.stream, CONSUMER_NAME);
         const batcher = new MessageBatcher<JsMsg>({
-          maxBatch: BATCH_SIZE,
+          maxBatch: MAX_BATCH,
           progressEveryMs: Math.max(250, Math.floor(ackWaitMs(this.env.EVENTS_MAX_DELIVER) / 3)),
           maxHoldMs: MAX_HOLD_MS,
           handle: (batch) => this.handleBatch(stream, batch),
           onError: (error) => this.logger.error(`${stream.stream}: a batch failed unexpectedly (${describe(error)}); its messages come back after the ack wait`),
         });
         const messages = await consumer.consume({
-          max_messages: BATCH_SIZE,
+          max_messages: PULL_SIZE,
           callback: (msg) => {
             failures = 0;
             this.metrics.delivered.inc({ source: stream.source });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { AnyBulkWriteOperation, Model, QueryFilter } from 'mongoose';
+import type { Model, QueryFilter } from 'mongoose';
 import type { PagePosition } from '../common/page-cursor.js';
-import { bulkWriteRetryingRace } from '../event-log/event-log.repository.js';
+import { insertOncePerKey } from '../common/insert-once.js';
 import type { NewNotification } from './notification.factory.js';
 import { Notification } from './notification.schema.js';
 
@@ -14,19 +14,18 @@ export class NotificationsRepository {
   constructor(@InjectModel(Notification.name) private readonly notifications: Model<Notification>) {}
 
   /**
-   * Creates each notification unless one exists for its (eventId, userId), in one unordered
-   * bulk write of upserts on the unique key that only set fields on insert. Returns, per
-   * notification, the new one, or null when it already existed (a redelivery), so only the
-   * first delivery announces it.
+   * Creates each notification unless one exists for its (eventId, userId), in one insertMany
+   * (insertOncePerKey: the unique index refuses what exists). Returns, per notification, the
+   * new one, or null when it already existed (a redelivery), so only the first delivery
+   * announces it.
    */
   async insertBatch(notifications: NewNotification[]): Promise<(Notification | null)[]> {
-    if (notifications.length === 0) return [];
     const created: Notification[] = notifications.map((notification) => ({ _id: randomUUID(), ...notification, read: false, readAt: null }));
-    const operations: AnyBulkWriteOperation<Notification>[] = created.map(({ eventId, userId, ...rest }) => ({
-      updateOne: { filter: { eventId, userId }, update: { $setOnInsert: rest }, upsert: true },
-    }));
-    const upserted = await bulkWriteRetryingRace(() => this.notifications.bulkWrite(operations, { ordered: false }));
-    return created.map((notification, index) => (upserted.has(index) ? notification : null));
+    const stored = await insertOncePerKey(this.notifications.collection, created, {
+      keyOf: (notification) => `${notification.eventId} ${notification.userId}`,
+      filterFor: (list) => ({ eventId: { $in: [...new Set(list.map((notification) => notification.eventId))] } }),
+    });
+    return created.map((notification, index) => (stored[index] ? notification : null));
   }
 
   /** The user's notifications, newest first, after `after`; one more than `limit`. */
