@@ -31,8 +31,13 @@ import { EventIngestService } from './ingest.service.js';
  */
 const PULL_SIZE = 2000;
 const MAX_BATCH = 5000;
-/** A message held (queued or being written) longer than this stops being reported in progress, so the server redelivers it. */
-const MAX_HOLD_MS = 60_000;
+/**
+ * A message held (queued or being written) longer than this stops being reported in progress,
+ * so the server redelivers it: a write that hangs is given up on. Generous, because on the
+ * in-memory stand-in a batch over a large collection takes tens of seconds, and a message may
+ * queue behind one (with 60 s, a 20,000-event backlog over 20,000 logged saw 10,000 redeliveries).
+ */
+const MAX_HOLD_MS = 600_000;
 
 /**
  * Consumes TASK_EVENTS and AUTH_EVENTS through the durable pull consumer `events-service`
