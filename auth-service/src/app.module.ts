@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import type { AuthEnv } from './config/auth.env.js';
 import { DatabaseModule, SERVICE_NAME } from './database/database.module.js';
-import { AUTH_EVENTS_STREAM_CONFIG, AUTH_OUTBOX_TABLE } from './events/auth-events.js';
+import { AUTH_EVENTS_STREAM_CONFIG, AUTH_OUTBOX_TABLE, authEventOrderingKey } from './events/auth-events.js';
 import { PingHandler } from './health/ping.handler.js';
 
 @Module({})
@@ -26,6 +26,7 @@ export class AppModule {
             table: AUTH_OUTBOX_TABLE,
             stream: AUTH_EVENTS_STREAM_CONFIG,
             pollMs: 1000,
+            orderingKey: authEventOrderingKey,
           }),
         }),
         AuthModule,

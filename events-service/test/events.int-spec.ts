@@ -11,7 +11,20 @@ import {
   type NotificationDto,
   type Page,
 } from '#contracts';
-import { connectAs, ensureEventStreams, forgedTokens, freePort, natsRequest, startService, testEnv, tokenFor, waitFor, type RunningService } from '#testing';
+import {
+  connectAs,
+  ensureEventStreams,
+  forgedTokens,
+  freePort,
+  natsRequest,
+  PrivateJongodb,
+  startService,
+  testEnv,
+  tokenFor,
+  waitFor,
+  waitForConsumerDrained,
+  type RunningService,
+} from '#testing';
 import { authEvent, newId, publishAuthEvent, publishRaw, publishTaskEvent, taskEvent } from './factories/events.js';
 
 const RETENTION_DAYS = 30;
@@ -145,6 +158,8 @@ describe('events-service consumption', () => {
     const marker = taskEvent();
     await publishTaskEvent(nc, marker);
     await waitLogged(marker.eventId); // the consumer is in order: both copies were handled before it
+    // A batch writes its log entries before its notifications.
+    await waitFor(async () => (await notificationsOf(event.eventId)).length > 0, 10000, 'notification');
     expect(await logCount(event.eventId)).toBe(1);
     expect((await notificationsOf(event.eventId)).map((n) => n.userId)).toEqual([alice]);
   });
@@ -174,6 +189,7 @@ describe('events-service consumption', () => {
     const marker = taskEvent();
     await publishTaskEvent(nc, marker);
     await waitLogged(marker.eventId, 20000);
+    await waitFor(async () => (await notificationsOf(event.eventId)).length > 0, 10000, 'notification');
     expect(await logCount(event.eventId)).toBe(1);
     expect(await notificationsOf(event.eventId)).toHaveLength(1);
   });
@@ -184,6 +200,8 @@ describe('events-service consumption', () => {
     for (const event of events) await publishTaskEvent(nc, event);
     await start();
     for (const event of events) await waitLogged(event.eventId, 20000);
+    // A batch writes every log entry, then every notification: wait for those too.
+    for (const event of events) await waitFor(async () => (await notificationsOf(event.eventId)).length > 0, 10000, 'notification');
     for (const event of events) {
       expect(await logCount(event.eventId)).toBe(1);
       expect(await notificationsOf(event.eventId)).toHaveLength(1);
@@ -209,6 +227,29 @@ describe('events-service consumption', () => {
     expect(byJson.deliveryCount).toBeLessThanOrEqual(MAX_DELIVER);
     expect(parked.find((row) => row.streamSequence === seqShape)!.reason).toMatch(/taskId/);
   });
+});
+
+/** A counter of the service's /metrics for task events (0 while it has never counted). */
+async function taskCounter(name: string): Promise<number> {
+  const metrics = await (await fetch(`http://127.0.0.1:${env.HEALTH_PORT}/metrics`)).text();
+  const line = metrics.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('source="task"'));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+describe('events-service delivery', () => {
+  it('handles each message once in a fault-free run: a backlog is worked off with no redelivery', async () => {
+    await waitForConsumerDrained(nc, TASK_EVENTS_STREAM, 'events-service', 30000);
+    const [deliveriesBefore, redeliveriesBefore] = [await taskCounter('events_deliveries_total'), await taskCounter('events_redeliveries_total')];
+    const events = Array.from({ length: 600 }, () => taskEvent({ assigneeIds: [newId()] }));
+    // Published at once, faster than they are written, so messages wait in the replica's queue.
+    await Promise.all(events.map((event) => publishTaskEvent(nc, event)));
+    const ids = events.map((event) => event.eventId);
+    await waitFor(async () => (await db.collection('event_logs').countDocuments({ eventId: { $in: ids } })) === ids.length, 60000, 'backlog logged');
+    await waitForConsumerDrained(nc, TASK_EVENTS_STREAM, 'events-service', 30000);
+    expect((await taskCounter('events_deliveries_total')) - deliveriesBefore).toBeGreaterThanOrEqual(ids.length);
+    expect((await taskCounter('events_redeliveries_total')) - redeliveriesBefore).toBe(0);
+    expect(await db.collection('notifications').countDocuments({ eventId: { $in: ids } })).toBe(ids.length);
+  }, 90000);
 });
 
 describe('events-service queries', () => {
@@ -330,4 +371,40 @@ describe('events-service storage', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${env.HEALTH_PORT}/metrics`)).text();
     expect(metrics).toMatch(/events_dead_lettered_total\{source="task",kind="poison",service="events-service"\} [1-9]/);
   });
+
+  it('creates its indexes again when MongoDB comes back empty, so duplicates are still refused', async () => {
+    const mongo = await PrivateJongodb.start();
+    const privateUri = mongo.url('taskflow_test_events_restart');
+    const sharedEnv = env;
+    let privateDb: Connection | undefined;
+    try {
+      await stop();
+      env = { ...sharedEnv, MONGODB_URI: privateUri };
+      await start();
+      await mongo.restartEmpty(); // behind its back: same address, no data, no indexes
+      const event = taskEvent({ assigneeIds: [newId()] });
+      await publishTaskEvent(nc, event);
+      privateDb = await mongoose.createConnection(privateUri, { autoCreate: false, autoIndex: false }).asPromise();
+      const logged = privateDb.collection('event_logs');
+      const notifications = privateDb.collection('notifications');
+      await waitFor(async () => (await logged.countDocuments({ eventId: event.eventId })) === 1, 20000, 'event logged in the emptied database');
+      const names = async (collection: typeof logged) => (await collection.listIndexes().toArray().catch(() => [])).map((index) => index.name as string);
+      await waitFor(
+        async () => (await names(logged)).includes('eventId_unique') && (await names(logged)).includes('createdAt_ttl') && (await names(notifications)).includes('eventId_userId_unique'),
+        10000,
+        'indexes recreated',
+      );
+      const ttl = (await logged.listIndexes().toArray()).find((index) => index.name === 'createdAt_ttl');
+      expect(ttl).toMatchObject({ key: { createdAt: 1 }, expireAfterSeconds: RETENTION_DAYS * 86400 });
+      await expect(logged.insertOne({ eventId: event.eventId, createdAt: new Date() })).rejects.toMatchObject({ code: 11000 });
+      const [notification] = await notifications.find({ eventId: event.eventId }).toArray();
+      await expect(notifications.insertOne({ _id: newId() as never, eventId: event.eventId, userId: notification!.userId })).rejects.toMatchObject({ code: 11000 });
+    } finally {
+      await stop();
+      env = sharedEnv;
+      await privateDb?.close();
+      await mongo.stop();
+      await start();
+    }
+  }, 90000);
 });

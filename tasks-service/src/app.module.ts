@@ -10,7 +10,7 @@ import type { TasksEnv } from './config/tasks.env.js';
 import { DatabaseModule, SERVICE_NAME } from './database/database.module.js';
 import { PingHandler } from './health/ping.handler.js';
 import { StreamSubjects } from './outbox/stream-subjects.js';
-import { TASK_EVENTS_STREAM_CONFIG, TASKS_OUTBOX_TABLE } from './outbox/task-events.outbox.js';
+import { TASK_EVENTS_STREAM_CONFIG, taskEventOrderingKey, TASKS_OUTBOX_TABLE } from './outbox/task-events.outbox.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 
@@ -33,6 +33,7 @@ export class AppModule {
             table: TASKS_OUTBOX_TABLE,
             stream: TASK_EVENTS_STREAM_CONFIG,
             pollMs: env.OUTBOX_POLL_MS,
+            orderingKey: taskEventOrderingKey,
           }),
         }),
         // Redis is not a readiness check: without it the service serves uncached.

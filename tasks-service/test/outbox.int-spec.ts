@@ -9,7 +9,7 @@ import { natsConnectionOptions } from '#nats';
 import { connectAs, freePort, testEnv, waitFor } from '#testing';
 import { OutboxEntity } from '../src/outbox/outbox.entity.js';
 import { OutboxRelay, OutboxSignal } from '#outbox';
-import { TASK_EVENTS_STREAM_CONFIG, TASKS_OUTBOX_TABLE } from '../src/outbox/task-events.outbox.js';
+import { TASK_EVENTS_STREAM_CONFIG, taskEventOrderingKey, TASKS_OUTBOX_TABLE } from '../src/outbox/task-events.outbox.js';
 import { TasksService } from '../src/tasks/tasks.service.js';
 import { isolatedDatabaseUrl, member, startTasksApp, tasksTestEnv } from './factories/tasks-context.js';
 
@@ -68,8 +68,8 @@ describe('outbox relay', () => {
     await app.get(OutboxRelay).stop();
     const tasks = app.get(TasksService);
     const owner = member();
-    const created = [];
-    // More than one relay batch (100), so both relays below get work.
+    const created: Awaited<ReturnType<TasksService['create']>>[] = [];
+    // More than one relay batch (50 below), so both relays get work.
     for (let i = 0; i < 130; i += 1) created.push(await tasks.create(owner, { title: `Outbox task ${i}` }));
     const updated = await tasks.update(owner, { taskId: created[0]!.id, version: 1, status: 'done' });
     await tasks.delete(owner, { taskId: created[1]!.id });
@@ -81,15 +81,15 @@ describe('outbox relay', () => {
     dataSource = new DataSource(typeOrmOptions(tasksTestEnv({ DATABASE_URL: databaseUrl }), { service: 'tasks-service-test', entities: [OutboxEntity], migrations: [] }));
     await dataSource.initialize();
     const rows = (await dataSource.query(
-      `SELECT event_id FROM outbox WHERE payload->>'taskId' = ANY($1::text[]) ORDER BY id`,
+      `SELECT event_id, payload->>'taskId' AS task_id FROM outbox WHERE payload->>'taskId' = ANY($1::text[]) ORDER BY id`,
       [created.map((task) => task.id)],
-    )) as { event_id: string }[];
+    )) as { event_id: string; task_id: string }[];
     const eventIds = rows.map((row) => row.event_id);
     expect(eventIds).toHaveLength(132);
     expect(await unpublished(eventIds)).toBe(132);
 
     // A relay that cannot reach NATS publishes nothing, loses nothing, and stops promptly.
-    const deadRelay = new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(`nats://127.0.0.1:${await freePort()}`, 'outbox-test-dead'), pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG });
+    const deadRelay = new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(`nats://127.0.0.1:${await freePort()}`, 'outbox-test-dead'), pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG, orderingKey: taskEventOrderingKey });
     deadRelay.start();
     await new Promise((resolve) => setTimeout(resolve, 300)); // a few connection attempts; nothing to wait for
     const stopping = Date.now();
@@ -98,7 +98,7 @@ describe('outbox relay', () => {
     expect(await unpublished(eventIds)).toBe(132);
 
     // NATS reachable again: two relays at once.
-    const relays = [1, 2].map((n) => new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(testEnv().NATS_URL!, `outbox-test-${n}`), pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG }));
+    const relays = [1, 2].map((n) => new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(testEnv().NATS_URL!, `outbox-test-${n}`), pollMs: 50, batchSize: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG, orderingKey: taskEventOrderingKey }));
     relays.forEach((relay) => relay.start());
     try {
       await waitFor(async () => (await unpublished(eventIds)) === 0, 20000, 'outbox drained');
@@ -109,8 +109,9 @@ describe('outbox relay', () => {
     const stored = await storedEvents(startSeq, new Set(eventIds));
     expect(stored).toHaveLength(132);
     expect(new Set(stored.map((s) => s.event.eventId)).size).toBe(132);
-    // In outbox order, with the eventId as the JetStream message id.
-    expect(stored.map((s) => s.event.eventId)).toEqual(eventIds);
+    // Each task's events in outbox order (acks are awaited in a window, so tasks interleave), with the eventId as the JetStream message id.
+    const inOrderOf = (list: { eventId: string; taskId: string }[]) => created.map((task) => list.filter((e) => e.taskId === task.id).map((e) => e.eventId));
+    expect(inOrderOf(stored.map((s) => s.event))).toEqual(inOrderOf(rows.map((row) => ({ eventId: row.event_id, taskId: row.task_id }))));
     expect(stored.every((s) => s.msgId === s.event.eventId)).toBe(true);
 
     const update = stored.find((s) => s.event.type === 'task.updated')!;
@@ -139,7 +140,7 @@ describe('outbox relay', () => {
     const startSeq = await lastSequence();
     // As if the relay had crashed after publishing but before marking the row.
     await dataSource.query('UPDATE outbox SET published_at = NULL WHERE event_id = $1', [row!.event_id]);
-    const relay = new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(testEnv().NATS_URL!, 'outbox-test-replay'), pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG });
+    const relay = new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(testEnv().NATS_URL!, 'outbox-test-replay'), pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG, orderingKey: taskEventOrderingKey });
     relay.start();
     try {
       await waitFor(async () => (await unpublished([row!.event_id])) === 0, 10000, 'row re-published');

@@ -8,6 +8,11 @@ import { eventStreamConfig, insertOutboxRow, OutboxSignal, type OutboxMessage } 
 export const AUTH_OUTBOX_TABLE = 'auth_outbox';
 export const AUTH_EVENTS_STREAM_CONFIG = eventStreamConfig(AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX);
 
+/** Events about one user leave in outbox order; a failed login with an unknown email has no user to order by. */
+export function authEventOrderingKey(payload: unknown): string | null {
+  return (payload as Partial<AuthEvent>).userId ?? null;
+}
+
 export interface AuthEventInput {
   userId: string | null;
   actorId: string | null;

@@ -1,12 +1,11 @@
-import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
-import { getConnectionToken, getModelToken, MongooseModule } from '@nestjs/mongoose';
-import type { Connection, Model } from 'mongoose';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { APP_ENV } from '#config';
 import type { EventsEnv } from '../config/events.env.js';
-import { EVENT_LOG_TTL_INDEX, EventLog, EventLogSchema } from '../event-log/event-log.schema.js';
+import { EventLog, EventLogSchema } from '../event-log/event-log.schema.js';
 import { DeadLetter, DeadLetterSchema } from '../ingest/dead-letter.schema.js';
 import { Notification, NotificationSchema } from '../notifications/notification.schema.js';
-import { ensureTtlIndex } from './ttl-index.js';
+import { EventIndexes } from './event-indexes.js';
 
 export const SERVICE_NAME = 'events-service';
 
@@ -19,8 +18,8 @@ const models = MongooseModule.forFeature([
 /**
  * MongoDB for the event log, notifications and dead letters. Collections and indexes are
  * never created implicitly (autoCreate/autoIndex off): start-up creates every index
- * explicitly, once, before the service takes work; creating an existing index is a no-op,
- * so replicas starting together are fine.
+ * explicitly before the service takes work, and EventIndexes creates them again if the
+ * database comes back without them.
  */
 @Module({
   imports: [
@@ -39,26 +38,14 @@ const models = MongooseModule.forFeature([
     }),
     models,
   ],
-  exports: [models],
+  providers: [EventIndexes],
+  exports: [models, EventIndexes],
 })
 export class DatabaseModule implements OnModuleInit {
-  private readonly logger = new Logger(DatabaseModule.name);
-
-  constructor(
-    @Inject(APP_ENV) private readonly env: EventsEnv,
-    @Inject(getConnectionToken()) private readonly connection: Connection,
-    @Inject(getModelToken(EventLog.name)) private readonly eventLogs: Model<EventLog>,
-    @Inject(getModelToken(Notification.name)) private readonly notifications: Model<Notification>,
-    @Inject(getModelToken(DeadLetter.name)) private readonly deadLetters: Model<DeadLetter>,
-  ) {}
+  constructor(private readonly indexes: EventIndexes) {}
 
   async onModuleInit(): Promise<void> {
-    await Promise.all([this.eventLogs.createIndexes(), this.notifications.createIndexes(), this.deadLetters.createIndexes()]);
-    const outcome = await ensureTtlIndex(this.connection, this.eventLogs.collection.collectionName, {
-      name: EVENT_LOG_TTL_INDEX,
-      field: 'createdAt',
-      expireAfterSeconds: this.env.EVENT_RETENTION_DAYS * 86_400,
-    });
-    if (outcome !== 'unchanged') this.logger.log(`Event-log retention index ${outcome}: ${this.env.EVENT_RETENTION_DAYS} days`);
+    await this.indexes.ensure();
+    this.indexes.watch();
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, QueryFilter } from 'mongoose';
+import { insertOncePerKey } from '../common/insert-once.js';
 import { EVENT_LOG_SORT } from './event-log.query.js';
 import { EventLog } from './event-log.schema.js';
 
@@ -9,26 +10,25 @@ export class EventLogRepository {
   constructor(@InjectModel(EventLog.name) private readonly logs: Model<EventLog>) {}
 
   /**
-   * Writes the entry once per eventId: an upsert on the unique key that only sets fields
-   * on insert, so a redelivered event changes nothing. Returns whether it was new.
+   * Writes a batch of entries, each once per eventId (insertOncePerKey: one insertMany, the
+   * unique index refusing what is already logged), so a redelivered event changes nothing.
+   * Then each entry's `shareWith` (the users an assignment added: they may now see the task's
+   * history) is added to the task's entries up to that event's version ($addToSet:
+   * idempotent; the version bound keeps a later unassignment in the batch from being undone).
+   * Returns, per entry, whether it was new.
    */
-  async insertOnce(entry: Omit<EventLog, 'createdAt'>, now = new Date()): Promise<boolean> {
-    try {
-      const result = await this.logs.updateOne({ eventId: entry.eventId }, { $setOnInsert: { ...entry, createdAt: now } }, { upsert: true });
-      return result.upsertedCount === 1;
-    } catch (error) {
-      // Two replicas upserting the same new eventId at once: the loser sees the unique index.
-      if (isDuplicateKey(error)) return false;
-      throw error;
+  async insertBatch(items: LogBatchItem[], now = new Date()): Promise<boolean[]> {
+    const entries: (EventLog & { _id?: unknown })[] = items.map(({ entry }) => ({ ...entry, createdAt: now }));
+    const logged = await insertOncePerKey(this.logs.collection, entries, {
+      keyOf: (entry) => entry.eventId,
+      filterFor: (list) => ({ eventId: { $in: list.map((entry) => entry.eventId) } }),
+    });
+    for (const { entry, shareWith } of items) {
+      for (const userId of shareWith) {
+        await this.logs.updateMany({ taskId: entry.taskId, 'task.version': { $lte: entry.task?.version ?? 0 } }, { $addToSet: { audience: userId } });
+      }
     }
-  }
-
-  /**
-   * A new assignee can see the task, so they see its history too: added to the audience of
-   * every entry of the task logged so far. Idempotent ($addToSet), so redeliveries are harmless.
-   */
-  async shareTaskHistory(taskId: string, userIds: string[]): Promise<void> {
-    for (const userId of userIds) await this.logs.updateMany({ taskId }, { $addToSet: { audience: userId } });
+    return logged;
   }
 
   /**
@@ -65,6 +65,10 @@ export class EventLogRepository {
   }
 }
 
-export function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+export interface LogBatchItem {
+  entry: Omit<EventLog, 'createdAt'>;
+  /** Users an assignment added, to add to the audience of the task's earlier entries. */
+  shareWith: string[];
 }
+
+export { isDuplicateKey } from '../common/insert-once.js';

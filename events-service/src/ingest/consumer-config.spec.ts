@@ -6,13 +6,13 @@ const ms = (n: number) => n * 1_000_000;
 
 describe('consumer config', () => {
   it('uses the full back-off with the default max deliver of 5', () => {
-    expect(backoffSchedule(5)).toEqual([1000, 5000, 15000, 30000]);
+    expect(backoffSchedule(5)).toEqual([10000, 15000, 30000, 30000]);
     expect(consumerConfig(CONSUMED_STREAMS[0]!, 5)).toMatchObject({
       durable_name: 'events-service',
       ack_policy: AckPolicy.Explicit,
       max_deliver: 5,
-      ack_wait: ms(1000),
-      backoff: [ms(1000), ms(5000), ms(15000), ms(30000)],
+      ack_wait: ms(10000),
+      backoff: [ms(10000), ms(15000), ms(30000), ms(30000)],
     });
   });
 
@@ -22,7 +22,7 @@ describe('consumer config', () => {
   });
 
   it('keeps the back-off shorter than max deliver, as NATS requires', () => {
-    expect(backoffSchedule(3)).toEqual([1000, 5000]);
+    expect(backoffSchedule(3)).toEqual([10000, 15000]);
     expect(backoffSchedule(1)).toEqual([]);
     expect(consumerConfig(CONSUMED_STREAMS[1]!, 1)).not.toHaveProperty('backoff');
     expect(ackWaitMs(1)).toBe(30000);

@@ -20,25 +20,32 @@ export const CONSUMED_STREAMS: readonly ConsumedStream[] = [
 
 /** Pause before the n-th redelivery of a message that failed (1 s, 5 s, 15 s, then 30 s). */
 const RETRY_SCHEDULE_MS = [1_000, 5_000, 15_000, 30_000];
+/**
+ * Ack timeouts, first delivery first: a message is only ever unacked this long when its
+ * replica died (a live one sends `working()` for every message it holds, queued or in
+ * progress, every third of the wait), so the first is sized to a slow batch write with room
+ * to spare, not to a quick retry: a 1 s wait redelivered queued messages of a healthy replica.
+ */
+const ACK_TIMEOUT_SCHEDULE_MS = [10_000, 15_000, 30_000, 30_000];
 /** Without a back-off list (max deliver 1), how long the server waits for an ack. */
 const DEFAULT_ACK_WAIT_MS = 30_000;
 
 /**
  * The back-off list the server applies to redeliveries after an ack timeout (a replica that
- * crashed mid-message). NATS requires max_deliver > its length, so it is cut to fit.
+ * crashed mid-batch); with a back-off list the server's ack wait is its first entry. NATS
+ * requires max_deliver > its length, so it is cut to fit.
  */
 export function backoffSchedule(maxDeliver: number): number[] {
-  return RETRY_SCHEDULE_MS.slice(0, Math.max(0, maxDeliver - 1));
+  return ACK_TIMEOUT_SCHEDULE_MS.slice(0, Math.max(0, maxDeliver - 1));
 }
 
 /** The delay this service asks for when it naks the `deliveryCount`-th delivery of a message. */
 export function retryDelayMs(deliveryCount: number, maxDeliver: number): number {
-  const schedule = backoffSchedule(maxDeliver);
-  if (schedule.length === 0) return RETRY_SCHEDULE_MS[0]!;
+  const schedule = RETRY_SCHEDULE_MS.slice(0, Math.max(1, maxDeliver - 1));
   return schedule[Math.min(Math.max(deliveryCount, 1), schedule.length) - 1]!;
 }
 
-/** How long the server waits for an ack before redelivering; the consumer sends `working()` while busy. */
+/** How long the server waits for an ack before redelivering; the consumer sends `working()` while it holds a message. */
 export function ackWaitMs(maxDeliver: number): number {
   return backoffSchedule(maxDeliver)[0] ?? DEFAULT_ACK_WAIT_MS;
 }
@@ -50,7 +57,8 @@ export function consumerUpdate(maxDeliver: number) {
     ack_wait: nanos(ackWaitMs(maxDeliver)),
     max_deliver: maxDeliver,
     ...(backoff.length > 0 ? { backoff: backoff.map((ms) => nanos(ms)) } : {}),
-    max_ack_pending: 1000,
+    // Room for a large batch while the previous one is written (see BATCH_SIZE in the consumer).
+    max_ack_pending: 10000,
   };
 }
 

@@ -9,6 +9,8 @@ export class IngestMetrics {
   readonly deadLettered: Counter<'source' | 'kind'>;
   readonly retried: Counter<'source'>;
   readonly notificationsCreated: Counter;
+  readonly delivered: Counter<'source'>;
+  readonly redelivered: Counter<'source'>;
 
   constructor(metrics: ServiceMetrics) {
     const registers = [metrics.registry];
@@ -31,5 +33,17 @@ export class IngestMetrics {
       registers,
     });
     this.notificationsCreated = new Counter({ name: 'notifications_created_total', help: 'Notifications created', registers });
+    this.delivered = new Counter({
+      name: 'events_deliveries_total',
+      help: 'JetStream messages received by this replica, first deliveries and redeliveries alike, by source',
+      labelNames: ['source'],
+      registers,
+    });
+    this.redelivered = new Counter({
+      name: 'events_redeliveries_total',
+      help: 'JetStream messages received again (delivery count > 1): after a nak, an ack timeout or a crash; 0 in a fault-free run',
+      labelNames: ['source'],
+      registers,
+    });
   }
 }

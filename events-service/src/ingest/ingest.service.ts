@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { NotificationCreatedMessage, ProjectEvent, TaskEvent } from '#contracts';
+import { EventIndexes } from '../database/event-indexes.js';
 import { logEntryFor } from '../event-log/event-log.mapper.js';
 import { EventLogRepository } from '../event-log/event-log.repository.js';
 import { notificationsFor, projectNotificationsFor } from '../notifications/notification.factory.js';
@@ -15,8 +16,15 @@ export function newAssignees(event: TaskEvent): string[] {
   return event.task.assigneeIds.filter((id) => !previous.has(id));
 }
 
-/** Announces a new notification (on core NATS, for realtime-service). */
-export type NotificationPublisher = (message: NotificationCreatedMessage) => void;
+/** The notifications an event asks for (auth events ask for none). */
+function notificationsOf(parsed: ParsedEvent) {
+  if (parsed.source === 'task') return notificationsFor(parsed.event);
+  if (parsed.source === 'project') return projectNotificationsFor(parsed.event);
+  return [];
+}
+
+/** Announces a new notification (on core NATS, for realtime-service), with the request id of its event. */
+export type NotificationPublisher = (message: NotificationCreatedMessage, requestId: string | null) => void;
 
 export interface IngestOutcome {
   /** False when the event was already logged (a redelivery). */
@@ -25,10 +33,12 @@ export interface IngestOutcome {
 }
 
 /**
- * Applies one event, idempotently: the log entry is written once per eventId, then each
- * notification once per (eventId, user). Every step is an upsert on a unique key, so a
- * redelivery — after a crash between any two steps — completes what is missing and
- * duplicates nothing. Only a newly created notification is announced.
+ * Applies a batch of events, idempotently, with one bulk write per collection: the log
+ * entries (once per eventId, in order, assignments sharing the task's history right after
+ * their own entry), then each project membership change in the log, then every notification
+ * (once per (eventId, user)). Every write is an
+ * upsert on a unique key, so a redelivery — after a crash between any two steps — completes
+ * what is missing and duplicates nothing. Only a newly created notification is announced.
  */
 @Injectable()
 export class EventIngestService {
@@ -38,29 +48,33 @@ export class EventIngestService {
     private readonly logs: EventLogRepository,
     private readonly notifications: NotificationsRepository,
     private readonly metrics: IngestMetrics,
+    private readonly indexes: EventIndexes,
   ) {}
 
-  async ingest(parsed: ParsedEvent, publish: NotificationPublisher): Promise<IngestOutcome> {
-    const logged = await this.logs.insertOnce(logEntryFor(parsed));
-    if (parsed.source === 'task' && parsed.event.type === 'task.assigned') {
-      await this.logs.shareTaskHistory(parsed.event.taskId, newAssignees(parsed.event));
-    }
-    if (parsed.source === 'project') await this.followMembership(parsed.event);
-    let notified = 0;
-    const notifications = parsed.source === 'task' ? notificationsFor(parsed.event) : parsed.source === 'project' ? projectNotificationsFor(parsed.event) : [];
-    for (const notification of notifications) {
-      const created = await this.notifications.insertOnce(notification);
-      if (!created) continue;
-      notified += 1;
-      this.metrics.notificationsCreated.inc();
-      publish({ userId: created.userId, notification: toNotificationDto(created) });
-    }
-    this.metrics.processed.inc({ source: parsed.source, outcome: logged ? 'new' : 'duplicate' });
-    this.logger.debug(
-      { eventId: parsed.event.eventId, type: parsed.event.type, logged, notified },
-      logged ? 'Event logged' : 'Event already logged (redelivery)',
+  async ingestBatch(batch: ParsedEvent[], publish: NotificationPublisher): Promise<IngestOutcome[]> {
+    // The unique keys are what make these upserts exactly-once across replicas: never write without them.
+    await this.indexes.verify();
+    const logged = await this.logs.insertBatch(
+      batch.map((parsed) => ({
+        entry: logEntryFor(parsed),
+        shareWith: parsed.source === 'task' && parsed.event.type === 'task.assigned' ? newAssignees(parsed.event) : [],
+      })),
     );
-    return { logged, notified };
+    // With the batch's entries in the log, in stream order: the log follows each membership change.
+    for (const parsed of batch) if (parsed.source === 'project') await this.followMembership(parsed.event);
+    const wanted = batch.flatMap((parsed, index) => notificationsOf(parsed).map((notification) => ({ notification, index })));
+    const created = await this.notifications.insertBatch(wanted.map((item) => item.notification));
+    const outcomes: IngestOutcome[] = batch.map((_, index) => ({ logged: logged[index]!, notified: 0 }));
+    created.forEach((notification, i) => {
+      if (!notification) return;
+      const { index } = wanted[i]!;
+      outcomes[index]!.notified += 1;
+      this.metrics.notificationsCreated.inc();
+      publish({ userId: notification.userId, notification: toNotificationDto(notification) }, batch[index]!.event.requestId ?? null);
+    });
+    batch.forEach((parsed, index) => this.metrics.processed.inc({ source: parsed.source, outcome: logged[index] ? 'new' : 'duplicate' }));
+    this.logger.debug({ events: batch.length, logged: logged.filter(Boolean).length, notified: created.filter(Boolean).length }, 'Event batch applied');
+    return outcomes;
   }
 
   /** The event log follows membership: a new member sees the project's history, a removed one no longer does. */

@@ -8,7 +8,7 @@ import { CONSUMED_STREAMS } from './consumer-config.js';
 import type { DeadLettersRepository } from './dead-letters.repository.js';
 import { IngestMetrics } from './ingest.metrics.js';
 import type { EventIngestService } from './ingest.service.js';
-import { JetStreamEventConsumer, laneOf, OrderedLanes } from './jetstream.consumer.js';
+import { JetStreamEventConsumer } from './jetstream.consumer.js';
 
 Logger.overrideLogger(false);
 
@@ -43,19 +43,21 @@ function validEvent() {
 }
 
 function setup(ingestResult: () => Promise<unknown>, parkResult: () => Promise<void> = async () => undefined) {
-  const ingest = { ingest: jest.fn((_event: unknown, _publish: unknown) => ingestResult()) };
+  const ingest = { ingestBatch: jest.fn((_events: unknown[], _publish: unknown) => ingestResult()) };
   const deadLetters = { park: jest.fn((_message: unknown) => parkResult()) };
   const consumer = new JetStreamEventConsumer(env, ingest as unknown as EventIngestService, deadLetters as unknown as DeadLettersRepository, new IngestMetrics(new ServiceMetrics('test')));
-  const handle = (msg: ReturnType<typeof message>) => (consumer as unknown as { handle(s: typeof tasks, m: JsMsg): Promise<void> }).handle(tasks, msg as unknown as JsMsg);
-  return { ingest, deadLetters, handle };
+  const handleBatch = (msgs: ReturnType<typeof message>[]) =>
+    (consumer as unknown as { handleBatch(s: typeof tasks, m: JsMsg[]): Promise<void> }).handleBatch(tasks, msgs as unknown as JsMsg[]);
+  const handle = (msg: ReturnType<typeof message>) => handleBatch([msg]);
+  return { ingest, deadLetters, handle, handleBatch };
 }
 
-describe('JetStreamEventConsumer.handle', () => {
+describe('JetStreamEventConsumer.handleBatch', () => {
   it('acks an event once it is applied', async () => {
-    const { handle, ingest } = setup(async () => ({ logged: true, notified: 0 }));
+    const { handle, ingest } = setup(async () => [{ logged: true, notified: 0 }]);
     const msg = message(validEvent());
     await handle(msg);
-    expect(ingest.ingest).toHaveBeenCalledTimes(1);
+    expect(ingest.ingestBatch).toHaveBeenCalledTimes(1);
     expect(msg.ack).toHaveBeenCalledTimes(1);
     expect(msg.nak).not.toHaveBeenCalled();
   });
@@ -64,7 +66,7 @@ describe('JetStreamEventConsumer.handle', () => {
     const { handle, ingest, deadLetters } = setup(async () => ({}));
     const msg = message('{nope');
     await handle(msg);
-    expect(ingest.ingest).not.toHaveBeenCalled();
+    expect(ingest.ingestBatch).not.toHaveBeenCalled();
     expect(deadLetters.park).toHaveBeenCalledWith(expect.objectContaining({ kind: 'poison', reason: 'not valid JSON', streamSequence: 42, stream: 'TASK_EVENTS' }));
     expect(msg.term).toHaveBeenCalledTimes(1);
     expect(msg.ack).not.toHaveBeenCalled();
@@ -94,6 +96,31 @@ describe('JetStreamEventConsumer.handle', () => {
     expect(msg.nak).not.toHaveBeenCalled();
   });
 
+  it('applies a batch in one call and acks every message; poison in it is parked on its own', async () => {
+    const { handleBatch, ingest, deadLetters } = setup(async () => []);
+    const msgs = [message(validEvent()), message('{nope'), message(validEvent())];
+    await handleBatch(msgs);
+    expect(ingest.ingestBatch).toHaveBeenCalledTimes(1);
+    expect(ingest.ingestBatch.mock.calls[0]![0]).toHaveLength(2);
+    expect(deadLetters.park).toHaveBeenCalledTimes(1);
+    expect([msgs[0]!.ack, msgs[2]!.ack].map((ack) => ack.mock.calls.length)).toEqual([1, 1]);
+    expect(msgs[1]!.term).toHaveBeenCalledTimes(1);
+  });
+
+  it('when a batch fails, applies its events one by one so only the failing one is retried', async () => {
+    const bad = validEvent();
+    const { handleBatch, ingest } = setup(async () => []);
+    ingest.ingestBatch.mockImplementation(async (events: unknown[]) => {
+      if (events.some((e) => (e as { event: { eventId: string } }).event.eventId === bad.eventId)) throw new Error('write refused');
+      return [];
+    });
+    const msgs = [message(validEvent()), message(bad), message(validEvent())];
+    await handleBatch(msgs);
+    expect(ingest.ingestBatch).toHaveBeenCalledTimes(4);
+    expect(msgs.map((m) => m.ack.mock.calls.length)).toEqual([1, 0, 1]);
+    expect(msgs[1]!.nak).toHaveBeenCalledWith(1000);
+  });
+
   it('retries parking later when MongoDB cannot take the dead letter either', async () => {
     const { handle } = setup(async () => ({}), async () => {
       throw new Error('MongoDB unavailable');
@@ -102,79 +129,5 @@ describe('JetStreamEventConsumer.handle', () => {
     await handle(msg);
     expect(msg.nak).toHaveBeenCalledWith(1000);
     expect(msg.term).not.toHaveBeenCalled();
-  });
-});
-
-describe('OrderedLanes', () => {
-  const deferred = () => {
-    let resolve!: () => void;
-    const promise = new Promise<void>((r) => (resolve = r));
-    return { promise, resolve };
-  };
-
-  const flush = () => new Promise((resolve) => setImmediate(resolve));
-
-  it('runs one lane in order', async () => {
-    const lanes = new OrderedLanes(10);
-    const log: string[] = [];
-    const gate = deferred();
-    await lanes.run('a', async () => {
-      log.push('a1 start');
-      await gate.promise;
-      log.push('a1 end');
-    });
-    await lanes.run('a', async () => {
-      log.push('a2');
-    });
-    await flush();
-    expect(log).toEqual(['a1 start']);
-    gate.resolve();
-    await lanes.idle();
-    expect(log).toEqual(['a1 start', 'a1 end', 'a2']);
-  });
-
-  it('runs different lanes side by side, and makes the caller wait at the limit', async () => {
-    const lanes = new OrderedLanes(2);
-    const log: string[] = [];
-    const gates = [deferred(), deferred()];
-    await lanes.run('a', async () => {
-      log.push('a');
-      await gates[0]!.promise;
-    });
-    let roomForMore = false;
-    const second = lanes.run('b', async () => {
-      log.push('b');
-      await gates[1]!.promise;
-    }).then(() => (roomForMore = true));
-    await flush();
-    expect(log).toEqual(['a', 'b']);
-    expect(roomForMore).toBe(false);
-    gates[0]!.resolve();
-    await second;
-    expect(roomForMore).toBe(true);
-    gates[1]!.resolve();
-    await lanes.idle();
-  });
-
-  it('keeps going after a failing task in a lane', async () => {
-    const lanes = new OrderedLanes(4);
-    const done: number[] = [];
-    await lanes.run('x', async () => {
-      throw new Error('boom');
-    });
-    await lanes.run('x', async () => {
-      done.push(2);
-    });
-    await lanes.idle();
-    expect(done).toEqual([2]);
-  });
-});
-
-describe('laneOf', () => {
-  const msg = (value: unknown) => ({ data: new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value)) });
-  it('keys task events by task, auth events by user, and anything else together', () => {
-    expect(laneOf(msg({ taskId: 't1', userId: 'u1' }))).toBe('task:t1');
-    expect(laneOf(msg({ userId: 'u1' }))).toBe('user:u1');
-    expect(laneOf(msg('not json'))).toBe('other');
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { APP_ENV } from '#config';
-import { natsConnectionOptions } from '#nats';
+import { natsConnectionOptions, termCapability } from '#nats';
 import { NOTIFICATION_CREATED_SUBJECT, type NotificationCreatedMessage } from '#contracts';
 import { REQUEST_ID_HEADER, runWithRequestContext, sanitizeRequestId } from '#logging';
 import type { EventsEnv } from '../config/events.env.js';
@@ -18,59 +18,35 @@ import { ackWaitMs, CONSUMED_STREAMS, CONSUMER_NAME, consumerConfig, consumerUpd
 import { DeadLettersRepository } from './dead-letters.repository.js';
 import { parseEvent, PoisonMessageError, type ParsedEvent } from './event-validation.js';
 import { IngestMetrics } from './ingest.metrics.js';
+import { MessageBatcher } from './message-batcher.js';
 import { EventIngestService } from './ingest.service.js';
 
-/** Messages pulled ahead per stream; the rest wait in JetStream for this or another replica. */
-const PULL_BATCH = 16;
-
 /**
- * Events of one task (or one user) are applied in stream order; different tasks in
- * parallel, up to `limit` at once: a backlog drains many times faster than one at a time,
- * and an assignment still finds the task's earlier entries to share.
+ * Messages asked for per pull, and at most written per batch. jongodb (the in-memory
+ * stand-in) pays per write command in proportion to the collection's size, and a remote
+ * MongoDB per round trip, so a backlog drains in batches as large as what arrived while the
+ * previous batch was written (the slower the writes, the larger the batches); a quiet stream
+ * still writes each message as soon as it arrives. The consumer's max_ack_pending bounds
+ * what one replica holds.
  */
-export class OrderedLanes {
-  private readonly tails = new Map<string, Promise<void>>();
-  private readonly inFlight = new Set<Promise<void>>();
-
-  constructor(private readonly limit: number) {}
-
-  /** Queues `work` behind the same lane's earlier work; resolves once there is room for more. */
-  async run(lane: string, work: () => Promise<void>): Promise<void> {
-    const tail = (this.tails.get(lane) ?? Promise.resolve()).then(work).catch(() => undefined);
-    this.tails.set(lane, tail);
-    this.inFlight.add(tail);
-    void tail.finally(() => {
-      this.inFlight.delete(tail);
-      if (this.tails.get(lane) === tail) this.tails.delete(lane);
-    });
-    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
-  }
-
-  async idle(): Promise<void> {
-    await Promise.all(this.inFlight);
-  }
-}
-
-/** The ordering key of a message: its task, else its user; unreadable ones share a lane. */
-export function laneOf(msg: { data: Uint8Array }): string {
-  try {
-    const event = JSON.parse(Buffer.from(msg.data).toString('utf8')) as { taskId?: unknown; userId?: unknown };
-    if (typeof event.taskId === 'string') return `task:${event.taskId}`;
-    if (typeof event.userId === 'string') return `user:${event.userId}`;
-  } catch {
-    // poison: handled (parked) in its own lane
-  }
-  return 'other';
-}
-/** A message still in progress after this long stops being kept alive, so the server redelivers it. */
-const MAX_PROCESSING_MS = 60_000;
+const PULL_SIZE = 2000;
+const MAX_BATCH = 5000;
+/**
+ * A message held (queued or being written) longer than this stops being reported in progress,
+ * so the server redelivers it: a write that hangs is given up on. Generous, because on the
+ * in-memory stand-in a batch over a large collection takes tens of seconds, and a message may
+ * queue behind one (with 60 s, a 20,000-event backlog over 20,000 logged saw 10,000 redeliveries).
+ */
+const MAX_HOLD_MS = 600_000;
 
 /**
  * Consumes TASK_EVENTS and AUTH_EVENTS through the durable pull consumer `events-service`
- * (explicit acks), on its own NATS connection. Per message: validate (poison → parked in
- * dead_letters, term), apply idempotently, then ack; a processing error naks with a growing
- * delay until the last allowed delivery, which is parked instead. Messages of one stream are
- * handled in parallel across tasks and in order within one (OrderedLanes); replicas share each durable consumer.
+ * (explicit acks), on its own NATS connection. Messages are applied in batches
+ * (MessageBatcher), in stream order: validate each (poison → parked in dead_letters, term),
+ * apply the rest with one bulk write per collection, then ack them. When a batch fails, its
+ * messages are applied one by one, so only a failing one is retried: nak with a growing
+ * delay until the last allowed delivery, which is parked instead. Replicas share each
+ * durable consumer.
  */
 @Injectable()
 export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -79,6 +55,8 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
   private running?: Promise<void>;
   private stopping = false;
   private readonly subscriptions = new Set<ConsumerMessages>();
+  /** Whether the server honours a terminate with a reason (nats-server 2.10+); judged at connect. */
+  private termWithReason = true;
   private readonly sleepers = new Set<() => void>();
 
   constructor(
@@ -126,6 +104,9 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
       try {
         const connection = await connect(natsConnectionOptions(this.env, SERVICE_NAME, `${SERVICE_NAME}-consumer`));
         this.connection = connection;
+        const capability = termCapability(connection.info?.version);
+        this.termWithReason = capability.termWithReason;
+        if (capability.warning) this.logger.warn(capability.warning);
         return this.stopping ? undefined : connection;
       } catch (error) {
         failures += 1;
@@ -149,22 +130,31 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
         }
         waitingLogged = false;
         const consumer = await jetstream(connection).consumers.get(stream.stream, CONSUMER_NAME);
-        const messages = await consumer.consume({ max_messages: PULL_BATCH });
+        const batcher = new MessageBatcher<JsMsg>({
+          maxBatch: MAX_BATCH,
+          progressEveryMs: Math.max(250, Math.floor(ackWaitMs(this.env.EVENTS_MAX_DELIVER) / 3)),
+          maxHoldMs: MAX_HOLD_MS,
+          handle: (batch) => this.handleBatch(stream, batch),
+          onError: (error) => this.logger.error(`${stream.stream}: a batch failed unexpectedly (${describe(error)}); its messages come back after the ack wait`),
+        });
+        const messages = await consumer.consume({
+          max_messages: PULL_SIZE,
+          callback: (msg) => {
+            failures = 0;
+            this.metrics.delivered.inc({ source: stream.source });
+            if (msg.info.deliveryCount > 1) this.metrics.redelivered.inc({ source: stream.source });
+            if (this.stopping) msg.nak(); // pulled but not started: back to the stream for another replica
+            else batcher.push(msg);
+          },
+        });
         this.subscriptions.add(messages);
         this.watch(messages, stream);
         this.logger.log(`Consuming ${stream.stream} as durable consumer ${CONSUMER_NAME}`);
-        const lanes = new OrderedLanes(PULL_BATCH);
         try {
-          for await (const msg of messages) {
-            failures = 0;
-            if (this.stopping) {
-              msg.nak(); // pulled but not started: back to the stream for another replica
-              continue;
-            }
-            await lanes.run(laneOf(msg), () => this.handle(stream, msg));
-          }
+          const ended = await messages.closed();
+          if (ended instanceof Error && !this.stopping) this.logger.warn(`${stream.stream}: consumer ended (${describe(ended)})`);
         } finally {
-          await lanes.idle();
+          await batcher.close();
           this.subscriptions.delete(messages);
         }
       } catch (error) {
@@ -220,25 +210,40 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
     return true;
   }
 
-  private async handle(stream: ConsumedStream, msg: JsMsg): Promise<void> {
-    let parsed: ParsedEvent;
+  /** Parks the poison, applies the rest with one bulk write per collection and acks them; on failure, one by one. */
+  private async handleBatch(stream: ConsumedStream, batch: JsMsg[]): Promise<void> {
+    const valid: { msg: JsMsg; parsed: ParsedEvent }[] = [];
+    for (const msg of batch) {
+      try {
+        valid.push({ msg, parsed: parseEvent(stream.source, msg.data) });
+      } catch (error) {
+        await this.park(stream, msg, 'poison', error instanceof PoisonMessageError ? error.reason : describe(error));
+      }
+    }
+    if (valid.length === 0) return;
+    if (valid.length === 1) return this.applyOne(stream, valid[0]!.msg, valid[0]!.parsed);
     try {
-      parsed = parseEvent(stream.source, msg.data);
+      await this.ingest.ingestBatch(
+        valid.map((item) => item.parsed),
+        (message, requestId) => this.announce(message, sanitizeRequestId(requestId ?? undefined)),
+      );
     } catch (error) {
-      const reason = error instanceof PoisonMessageError ? error.reason : describe(error);
-      await this.park(stream, msg, 'poison', reason);
+      this.logger.warn({ stream: stream.stream, events: valid.length, err: describe(error) }, 'Event batch failed; applying its events one by one');
+      for (const item of valid) await this.applyOne(stream, item.msg, item.parsed);
       return;
     }
+    for (const item of valid) item.msg.ack();
+  }
+
+  /** One event on its own, its log lines carrying the event's request id. */
+  private async applyOne(stream: ConsumedStream, msg: JsMsg, parsed: ParsedEvent): Promise<void> {
     const requestId = sanitizeRequestId(parsed.event.requestId ?? undefined);
     await runWithRequestContext({ requestId }, async () => {
-      const stopKeepAlive = this.keepAlive(msg);
       try {
-        await this.ingest.ingest(parsed, (message) => this.announce(message, requestId));
+        await this.ingest.ingestBatch([parsed], (message) => this.announce(message, requestId));
         msg.ack();
       } catch (error) {
         await this.failed(stream, msg, parsed, error);
-      } finally {
-        stopKeepAlive();
       }
     });
   }
@@ -281,22 +286,18 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
         return;
       }
       this.logger.error({ ...where, reason, err: describe(error), raw: Buffer.from(msg.data).toString('utf8').slice(0, 2000) }, 'Could not park message; dropping it');
-      msg.term(reason.slice(0, 200));
+      this.terminate(msg, reason);
       return;
     }
-    msg.term(reason.slice(0, 200));
+    this.terminate(msg, reason);
     this.metrics.deadLettered.inc({ source: stream.source, kind });
     this.logger.warn({ ...where, kind, reason }, 'Message parked in dead_letters');
   }
 
-  /** Tells the server the message is still being worked on, so a slow write is not redelivered meanwhile. */
-  private keepAlive(msg: JsMsg): () => void {
-    const interval = setInterval(() => msg.working(), Math.max(250, Math.floor(ackWaitMs(this.env.EVENTS_MAX_DELIVER) / 2)));
-    const limit = setTimeout(() => clearInterval(interval), MAX_PROCESSING_MS);
-    return () => {
-      clearInterval(interval);
-      clearTimeout(limit);
-    };
+  /** No more deliveries; the reason goes along only where the server honours it (see MIN_NATS_SERVER_VERSION). */
+  private terminate(msg: JsMsg, reason: string): void {
+    if (this.termWithReason) msg.term(reason.slice(0, 200));
+    else msg.term();
   }
 
   private announce(message: NotificationCreatedMessage, requestId: string): void {

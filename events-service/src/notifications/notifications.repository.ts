@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, QueryFilter } from 'mongoose';
 import type { PagePosition } from '../common/page-cursor.js';
-import { isDuplicateKey } from '../event-log/event-log.repository.js';
+import { insertOncePerKey } from '../common/insert-once.js';
 import type { NewNotification } from './notification.factory.js';
 import { Notification } from './notification.schema.js';
 
@@ -14,20 +14,18 @@ export class NotificationsRepository {
   constructor(@InjectModel(Notification.name) private readonly notifications: Model<Notification>) {}
 
   /**
-   * Creates the notification unless one exists for (eventId, userId): an upsert on the
-   * unique key that only sets fields on insert. Returns the new notification, or null when
-   * it already existed (a redelivery), so only the first delivery announces it.
+   * Creates each notification unless one exists for its (eventId, userId), in one insertMany
+   * (insertOncePerKey: the unique index refuses what exists). Returns, per notification, the
+   * new one, or null when it already existed (a redelivery), so only the first delivery
+   * announces it.
    */
-  async insertOnce(notification: NewNotification): Promise<Notification | null> {
-    const created: Notification = { _id: randomUUID(), ...notification, read: false, readAt: null };
-    const { eventId, userId, ...rest } = created;
-    try {
-      const result = await this.notifications.updateOne({ eventId, userId }, { $setOnInsert: rest }, { upsert: true });
-      return result.upsertedCount === 1 ? created : null;
-    } catch (error) {
-      if (isDuplicateKey(error)) return null;
-      throw error;
-    }
+  async insertBatch(notifications: NewNotification[]): Promise<(Notification | null)[]> {
+    const created: Notification[] = notifications.map((notification) => ({ _id: randomUUID(), ...notification, read: false, readAt: null }));
+    const stored = await insertOncePerKey(this.notifications.collection, created, {
+      keyOf: (notification) => `${notification.eventId} ${notification.userId}`,
+      filterFor: (list) => ({ eventId: { $in: [...new Set(list.map((notification) => notification.eventId))] } }),
+    });
+    return created.map((notification, index) => (stored[index] ? notification : null));
   }
 
   /** The user's notifications, newest first, after `after`; one more than `limit`. */

@@ -11,3 +11,4 @@ export * from './caller.js';
 export * from './deadline.js';
 export * from './in-flight-limiter.js';
 export * from './overload-backoff.js';
+export * from './server-version.js';

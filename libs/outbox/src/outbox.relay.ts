@@ -13,6 +13,7 @@ import {
 import { connect, nanos, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import type { OutboxSignal } from './outbox.signal.js';
+import { publishWindowed } from './windowed-publish.js';
 
 const DAY_MS = 86_400_000;
 
@@ -46,9 +47,16 @@ export interface OutboxRelayOptions {
   stream: EventStreamConfig;
   pollMs: number;
   batchSize?: number;
+  /** Publishes awaiting their ack at once (default 256). */
+  publishWindow?: number;
   publishTimeoutMs?: number;
   maxBackoffMs?: number;
+  /** The key events must stay in order within (a task, a user); null: no order to keep. */
+  orderingKey: (payload: unknown) => string | null;
 }
+
+const DEFAULT_BATCH_SIZE = 500;
+const DEFAULT_PUBLISH_WINDOW = 256;
 
 type BatchOutcome = { kind: 'done' | 'full' | 'busy' } | { kind: 'failed'; error: unknown };
 
@@ -56,8 +64,10 @@ type BatchOutcome = { kind: 'done' | 'full' | 'busy' } | { kind: 'failed'; error
  * Publishes committed outbox rows to JetStream, in id order, each with its eventId as the
  * message id. Rows are claimed with FOR UPDATE SKIP LOCKED inside a transaction-scoped
  * advisory lock, so replicas never publish a row concurrently; the stream's duplicate window
- * drops a re-publish after a crash. A failure is recorded on its row, the batch stops and
- * the relay backs off (exponentially, capped) until NATS answers again.
+ * drops a re-publish after a crash. A batch is published without waiting for each ack in
+ * turn (publishWindowed: a bounded window, rows of one ordering key chained), then the rows
+ * acked are marked in one UPDATE. A failure is recorded on its row, later rows of its key wait
+ * for the next batch, and the relay backs off (exponentially, capped) until NATS answers again.
  */
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -176,7 +186,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private publishBatch(js: JetStreamClient): Promise<BatchOutcome> {
-    const batchSize = this.options.batchSize ?? 100;
+    const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     return this.dataSource.transaction(async (db): Promise<BatchOutcome> => {
       const [{ locked }] = (await db.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [this.lockName])) as { locked: boolean }[];
       if (!locked) return { kind: 'busy' };
@@ -185,23 +195,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       )) as { id: string; event_id: string; subject: string; payload: unknown }[];
-      const published: string[] = [];
-      let failure: { id: string; error: unknown } | undefined;
-      for (const row of rows) {
-        try {
-          await js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.event_id });
-          published.push(row.id);
-        } catch (error) {
-          failure = { id: row.id, error };
-          break;
-        }
-      }
+      const { published, failed } = await publishWindowed(
+        rows.map((row) => ({
+          id: row.id,
+          orderingKey: this.options.orderingKey(row.payload),
+          publish: () => js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.event_id }),
+        })),
+        this.options.publishWindow ?? DEFAULT_PUBLISH_WINDOW,
+      );
       if (published.length > 0) {
         await db.query(`UPDATE ${this.options.table} SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [published]);
       }
-      if (failure) {
-        await db.query(`UPDATE ${this.options.table} SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [failure.id, describe(failure.error).slice(0, 1000)]);
-        return { kind: 'failed', error: failure.error };
+      if (failed.length > 0) {
+        const error = failed[0]!.error;
+        await db.query(`UPDATE ${this.options.table} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, [
+          failed.map((failure) => failure.id),
+          describe(error).slice(0, 1000),
+        ]);
+        return { kind: 'failed', error };
       }
       return { kind: rows.length === batchSize ? 'full' : 'done' };
     });

@@ -9,3 +9,4 @@ export * from './tokens.js';
 export * from './nats.js';
 export * from './postgres.js';
 export * from './redis.js';
+export * from './mongo.js';
