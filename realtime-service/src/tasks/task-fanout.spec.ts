@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { TASK_EVENT_TYPES, type TaskEvent } from '#contracts';
 import { audienceRooms, emitLagSeconds, isRoutableTaskEvent, isUuid, TASK_CLIENT_EVENTS, toClientEvent, usersLosingAccess } from './task-fanout.js';
@@ -30,6 +31,8 @@ describe('task fan-out', () => {
   it('targets the audience users, admins and the task room, each room once', () => {
     expect(audienceRooms(event({ audience: [owner, alice, owner] }))).toEqual([`user:${owner}`, `user:${alice}`, 'admins', `task:${taskId}`]);
     expect(audienceRooms(event({ audience: [] }))).toEqual(['admins', `task:${taskId}`]);
+    // A project task's audience names every member: no subscriber room, which a removed member may still be in.
+    expect(audienceRooms(event({ audience: [owner], projectId: randomUUID() }))).toEqual([`user:${owner}`, 'admins']);
   });
 
   it('strips the audience from what clients see, and nothing else', () => {

@@ -19,9 +19,13 @@ export const TASK_CLIENT_EVENTS: Record<TaskEventType, TaskClientEventName> = {
 /**
  * Everyone who may see the event: the audience's sockets, admins, and the task's subscribers.
  * Emitted once to the union, so a socket in several of these rooms still gets it once.
+ * A project task's audience already names every member, so its subscribers are reached
+ * through their own rooms; leaving its task room out means a member just removed (whose
+ * sockets may not have left the room yet, on another replica) gets nothing more of it.
  */
-export function audienceRooms(event: Pick<TaskEvent, 'audience' | 'taskId'>): string[] {
-  return [...new Set(event.audience)].map(userRoom).concat(ADMINS_ROOM, taskRoom(event.taskId));
+export function audienceRooms(event: Pick<TaskEvent, 'audience' | 'taskId' | 'projectId'>): string[] {
+  const rooms = [...new Set(event.audience)].map(userRoom).concat(ADMINS_ROOM);
+  return event.projectId ? rooms : rooms.concat(taskRoom(event.taskId));
 }
 
 /** What a client sees: the event without its internal routing list. */
