@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { TASK_EVENT_TYPES, type TaskEvent } from '#contracts';
-import { audienceRooms, emitLagSeconds, isRoutableTaskEvent, isUuid, TASK_CLIENT_EVENTS, toClientEvent, usersLosingAccess } from './task-fanout.js';
+import { audienceRooms, emitLagSeconds, endsAllSubscriptions, isRoutableTaskEvent, isUuid, TASK_CLIENT_EVENTS, toClientEvent, usersLosingAccess } from './task-fanout.js';
 
 const owner = '3b241101-e2bb-4255-8caf-4136c566a962';
 const alice = '9b2e2d3c-5a5c-4c2e-8d0c-0b2b5b0d6a11';
@@ -33,6 +33,16 @@ describe('task fan-out', () => {
     expect(audienceRooms(event({ audience: [] }))).toEqual(['admins', `task:${taskId}`]);
     // A project task's audience names every member: no subscriber room, which a removed member may still be in.
     expect(audienceRooms(event({ audience: [owner], projectId: randomUUID() }))).toEqual([`user:${owner}`, 'admins']);
+    // Nor for the move out of a project: a former member may still be subscribed.
+    const movedOut = event({ type: 'task.updated', audience: [owner], projectId: null, changes: { projectId: { from: randomUUID(), to: null } } });
+    expect(audienceRooms(movedOut)).toEqual([`user:${owner}`, 'admins']);
+  });
+
+  it('ends every subscription to a task deleted or moved to another project, and only then', () => {
+    expect(endsAllSubscriptions(event({ type: 'task.deleted' }))).toBe(true);
+    expect(endsAllSubscriptions(event({ type: 'task.updated', changes: { projectId: { from: null, to: randomUUID() } } }))).toBe(true);
+    expect(endsAllSubscriptions(event({ type: 'task.updated', changes: { title: { from: 'a', to: 'b' } } }))).toBe(false);
+    expect(endsAllSubscriptions(event({ type: 'task.assigned' }))).toBe(false);
   });
 
   it('strips the audience from what clients see, and nothing else', () => {

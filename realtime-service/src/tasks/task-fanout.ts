@@ -21,11 +21,13 @@ export const TASK_CLIENT_EVENTS: Record<TaskEventType, TaskClientEventName> = {
  * Emitted once to the union, so a socket in several of these rooms still gets it once.
  * A project task's audience already names every member, so its subscribers are reached
  * through their own rooms; leaving its task room out means a member just removed (whose
- * sockets may not have left the room yet, on another replica) gets nothing more of it.
+ * sockets may not have left the room yet, on another replica), or one who saw the task only
+ * through the project it is leaving, gets nothing more of it.
  */
-export function audienceRooms(event: Pick<TaskEvent, 'audience' | 'taskId' | 'projectId'>): string[] {
+export function audienceRooms(event: Pick<TaskEvent, 'audience' | 'taskId' | 'projectId' | 'changes'>): string[] {
   const rooms = [...new Set(event.audience)].map(userRoom).concat(ADMINS_ROOM);
-  return event.projectId ? rooms : rooms.concat(taskRoom(event.taskId));
+  const throughProject = Boolean(event.projectId) || event.changes?.projectId !== undefined;
+  return throughProject ? rooms : rooms.concat(taskRoom(event.taskId));
 }
 
 /** What a client sees: the event without its internal routing list. */
@@ -45,6 +47,15 @@ export function usersLosingAccess(event: TaskEvent): string[] {
   const remaining = new Set<unknown>(change.to);
   return (change.from as unknown[])
     .filter((id): id is string => typeof id === 'string' && !remaining.has(id) && id !== event.task.ownerId);
+}
+
+/**
+ * A task that changed project: whoever saw it through the old project may have subscribed, and
+ * the subscriber room cannot tell them apart, so every subscription to it ends. Those who may
+ * still see it get its events through their own rooms (its audience) regardless.
+ */
+export function endsAllSubscriptions(event: TaskEvent): boolean {
+  return event.type === 'task.deleted' || (event.type === 'task.updated' && event.changes?.projectId !== undefined);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -21,6 +21,7 @@ import {
   ADMINS_ROOM,
   audienceRooms,
   emitLagSeconds,
+  endsAllSubscriptions,
   isUuid,
   TASK_CLIENT_EVENTS,
   taskRoom,
@@ -104,7 +105,7 @@ export class TasksGateway implements OnGatewayInit<TasksNamespace>, OnGatewayCon
     this.server.to(audienceRooms(event)).emit(name, toClientEvent(event));
     // Whoever lost sight of the task stops receiving it as a subscriber.
     for (const userId of usersLosingAccess(event)) this.server.in(userRoom(userId)).socketsLeave(taskRoom(event.taskId));
-    if (event.type === 'task.deleted') this.server.in(taskRoom(event.taskId)).socketsLeave(taskRoom(event.taskId));
+    if (endsAllSubscriptions(event)) this.server.in(taskRoom(event.taskId)).socketsLeave(taskRoom(event.taskId));
     this.metrics.eventsEmitted.inc({ event: name });
     this.metrics.emitLag.observe({ event: name }, emitLagSeconds(event.occurredAt));
   }
