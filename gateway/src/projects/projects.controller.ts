@@ -24,13 +24,11 @@ import {
   ProjectMemberPageDto,
   ProjectPageDto,
   ProjectsContract,
-  RpcError,
   SetMemberBody,
   UpdateProjectBody,
 } from '#contracts';
 import { ApiErrors } from '../http/api-errors.decorator.js';
-import { conflictCurrent } from '../http/error-body.js';
-import { resolveVersion, taskEtag as versionEtag } from '../tasks/task-version.js';
+import { resolveVersion, versionedChange, withEtag } from '../http/entity-version.js';
 
 /** The 409 of a stale PATCH: the error shape plus the project as it is now. */
 class ProjectConflictResponseDto extends ErrorResponseDto {
@@ -90,13 +88,7 @@ export class ProjectsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProjectDto> {
     const version = resolveVersion(body.version, ifMatch);
-    try {
-      return withEtag(reply, await this.nats.request(ProjectsContract.update, { ...body, version, projectId }));
-    } catch (error) {
-      const current = error instanceof RpcError ? (conflictCurrent(error) as Partial<ProjectDto> | undefined) : undefined;
-      if (typeof current?.version === 'number') void reply.header('ETag', versionEtag(current.version));
-      throw error;
-    }
+    return versionedChange(reply, this.nats.request(ProjectsContract.update, { ...body, version, projectId }));
   }
 
   @Delete(':id')
@@ -148,7 +140,3 @@ export class ProjectsController {
   }
 }
 
-function withEtag(reply: FastifyReply, project: ProjectDto): ProjectDto {
-  void reply.header('ETag', versionEtag(project.version));
-  return project;
-}

@@ -22,16 +22,14 @@ import {
   EventsContract,
   ListTasksQuery,
   PageQuery,
-  RpcError,
   TaskDto,
   TaskPageDto,
   TasksContract,
   UpdateTaskBody,
 } from '#contracts';
 import { ApiErrors } from '../http/api-errors.decorator.js';
-import { conflictCurrent } from '../http/error-body.js';
 import { parseIdempotencyKey } from './idempotency-key.js';
-import { resolveVersion, taskEtag } from './task-version.js';
+import { resolveVersion, versionedChange, withEtag } from '../http/entity-version.js';
 
 /** The 409 of a stale PATCH: the error shape plus the task as it is now, to merge and retry. */
 class TaskConflictResponseDto extends ErrorResponseDto {
@@ -109,14 +107,7 @@ export class TasksController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TaskDto> {
     const version = resolveVersion(body.version, ifMatch);
-    try {
-      return withEtag(reply, await this.nats.request(TasksContract.update, { ...body, version, taskId }));
-    } catch (error) {
-      // The 409 body carries the current task; its ETag says the same, for clients that only read headers.
-      const current = error instanceof RpcError ? (conflictCurrent(error) as Partial<TaskDto> | undefined) : undefined;
-      if (typeof current?.version === 'number') void reply.header('ETag', taskEtag(current.version));
-      throw error;
-    }
+    return versionedChange(reply, this.nats.request(TasksContract.update, { ...body, version, taskId }));
   }
 
   @Delete(':id')
@@ -170,7 +161,3 @@ export class TasksController {
   }
 }
 
-function withEtag(reply: FastifyReply, task: TaskDto): TaskDto {
-  void reply.header('ETag', taskEtag(task.version));
-  return task;
-}

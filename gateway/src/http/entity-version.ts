@@ -1,10 +1,33 @@
 import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { RpcError } from '#contracts';
+import { conflictCurrent } from './error-body.js';
 
-/** `"3"`, `3` or `W/"3"`: the task version as an entity tag, as sent back in ETag (`"3"`). */
+/** `"3"`, `3` or `W/"3"`: the version of a task or project as an entity tag, as sent back in ETag (`"3"`). */
 const IF_MATCH = /^(?:W\/)?(?:"(\d{1,15})"|(\d{1,15}))$/;
 
-/** The ETag of a task: its version, quoted. */
-export const taskEtag = (version: number): string => `"${version}"`;
+/** The ETag of a task or project: its version, quoted. */
+export const versionEtag = (version: number): string => `"${version}"`;
+
+/** Answers with the entity and its version as ETag. */
+export function withEtag<T extends { version: number }>(reply: FastifyReply, entity: T): T {
+  void reply.header('ETag', versionEtag(entity.version));
+  return entity;
+}
+
+/**
+ * A versioned change: its answer carries the ETag; so does a 409, whose body carries the
+ * entity as it is now, for clients that only read headers.
+ */
+export async function versionedChange<T extends { version: number }>(reply: FastifyReply, change: Promise<T>): Promise<T> {
+  try {
+    return withEtag(reply, await change);
+  } catch (error) {
+    const current = error instanceof RpcError ? (conflictCurrent(error) as { version?: unknown } | undefined) : undefined;
+    if (typeof current?.version === 'number') void reply.header('ETag', versionEtag(current.version));
+    throw error;
+  }
+}
 
 /** 428: a PATCH must say which version it was made against. */
 export class PreconditionRequiredError extends HttpException {

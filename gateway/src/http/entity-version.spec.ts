@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadRequestException } from '@nestjs/common';
-import { parseIfMatch, PreconditionRequiredError, resolveVersion, taskEtag } from './task-version.js';
+import { parseIfMatch, PreconditionRequiredError, resolveVersion, versionEtag } from './entity-version.js';
 
 describe('task versions over HTTP', () => {
   it('reads "3", 3 and W/"3" from If-Match', () => {
@@ -25,6 +25,6 @@ describe('task versions over HTTP', () => {
   });
 
   it('sends the version back as a quoted ETag', () => {
-    expect(taskEtag(7)).toBe('"7"');
+    expect(versionEtag(7)).toBe('"7"');
   });
 });
