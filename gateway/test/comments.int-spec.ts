@@ -1,7 +1,8 @@
+import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { COMMENT_BODY_MAX, type CommentDto, type CommentPageDto } from '#contracts';
-import { Api, TEST_ADMIN, type ApiResponse, assignTask, createTask, registerUser, startStack, type Stack } from '#testing';
+import { Api, TEST_ADMIN, type ApiResponse, assignTask, createTask, freePort, registerUser, startService, startStack, type Stack } from '#testing';
 
 let stack: Stack;
 let api: Api;
@@ -171,5 +172,31 @@ describe('comments over HTTP', () => {
     expect(all.slice(0, 5).map((c) => c.id).sort()).toEqual(first.map((c) => c.id).sort());
     const times = all.map((c) => Date.parse(c.createdAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it('documents every comment route in OpenAPI, with bearer auth', async () => {
+    const doc = await api.get('/api/docs-json');
+    const path = doc.body.paths['/api/tasks/{id}/comments'];
+    const one = doc.body.paths['/api/tasks/{id}/comments/{commentId}'];
+    expect(Object.keys(path).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(one).sort()).toEqual(['delete', 'patch']);
+    for (const operation of [path.get, path.post, one.patch, one.delete]) expect(operation.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(path.post.responses)).toEqual(expect.arrayContaining(['201', '400', '403', '404', '429']));
+    expect(JSON.stringify(path.post.requestBody)).toMatch(/CreateCommentBody/);
+  });
+
+  it('is rate limited like every route (429 once the limit is spent)', async () => {
+    const { task, token } = await team();
+    const port = await freePort();
+    // A second gateway on the same back ends with a small limit; its own client address.
+    const gateway = await startService('gateway', { ...stack.env, PORT: String(port), RATE_LIMIT_MAX: '3', TRUST_PROXY: '127.0.0.1' });
+    try {
+      const limited = new Api(`http://127.0.0.1:${port}`, { 'x-forwarded-for': `10.9.${randomInt(256)}.${randomInt(1, 255)}` });
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1) statuses.push((await limited.post(comments(task.id), { body: `n${i}` }, { token: token.owner })).status);
+      expect(statuses).toEqual([201, 201, 201, 429, 429]);
+    } finally {
+      await gateway.stop();
+    }
   });
 });
