@@ -144,16 +144,21 @@ describe('comments over HTTP', () => {
   it('pages oldest first and misses or repeats nothing while comments are being added', async () => {
     const { task, token } = await team();
     const first = await Promise.all(Array.from({ length: 5 }, (_, i) => comment(token.owner, task.id, `seed ${i}`)));
-    const writers = Promise.all(Array.from({ length: 30 }, (_, i) => comment(i % 2 ? token.editor : token.assignee, task.id, `live ${i}`)));
+    // Four writers, each adding comments one after another: commits interleave all along the read.
+    const writers = Promise.all(
+      [token.editor, token.assignee, token.owner, token.admin].map(async (writer, w) => {
+        for (let i = 0; i < 10; i += 1) await comment(writer, task.id, `live ${w}.${i}`);
+      }),
+    );
     let writing = true;
     void writers.finally(() => (writing = false));
-    // A reader pages with limit 2 while the writers run, and once more after: the pages before
+    // A reader pages with limit 1 while the writers run, and once more after: the pages before
     // the cursor are final (nothing older may appear behind it), the last page is re-read.
     const passed: CommentDto[] = [];
     let tail: CommentDto[] = [];
     let cursor: string | null = null;
     for (let lastPass = false; ; ) {
-      const page: ApiResponse<CommentPageDto> = await api.get(`${comments(task.id)}?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: token.viewer });
+      const page: ApiResponse<CommentPageDto> = await api.get(`${comments(task.id)}?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { token: token.viewer });
       expect(page.status).toBe(200);
       if (page.body.nextCursor) {
         passed.push(...page.body.items);
@@ -167,7 +172,7 @@ describe('comments over HTTP', () => {
     const seen = [...passed, ...tail];
     await writers;
     const all = (await api.get(`${comments(task.id)}?limit=100`, { token: token.owner })).body.items as CommentDto[];
-    expect(all).toHaveLength(35);
+    expect(all).toHaveLength(45);
     expect(seen.map((c) => c.id)).toEqual(all.map((c) => c.id));
     expect(all.slice(0, 5).map((c) => c.id).sort()).toEqual(first.map((c) => c.id).sort());
     const times = all.map((c) => Date.parse(c.createdAt));
