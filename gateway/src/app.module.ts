@@ -7,6 +7,7 @@ import { AccessTokenGuard } from './auth/access-token.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { RolesGuard } from './auth/roles.guard.js';
 import type { GatewayEnv } from './config/gateway.env.js';
+import { CommentsModule } from './comments/comments.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
@@ -43,6 +44,7 @@ export class AppModule {
         UsersModule,
         TasksModule,
         ProjectsModule,
+        CommentsModule,
         EventsModule,
         NotificationsModule,
         PresenceModule,

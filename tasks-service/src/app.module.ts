@@ -11,6 +11,7 @@ import { DatabaseModule, SERVICE_NAME } from './database/database.module.js';
 import { PingHandler } from './health/ping.handler.js';
 import { StreamSubjects } from './outbox/stream-subjects.js';
 import { TASK_EVENTS_STREAM_CONFIG, taskEventOrderingKey, TASKS_OUTBOX_TABLE } from './outbox/task-events.outbox.js';
+import { CommentsModule } from './comments/comments.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 
@@ -50,6 +51,7 @@ export class AppModule {
         }),
         TasksModule,
         ProjectsModule,
+        CommentsModule,
       ],
       controllers: [PingHandler],
       providers: [...RPC_SERVICE_PROVIDERS, StreamSubjects],

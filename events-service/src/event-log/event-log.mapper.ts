@@ -18,7 +18,8 @@ export function logEntryFor(parsed: ParsedEvent): Omit<EventLog, 'createdAt'> {
       requestId: event.requestId,
       projectId: event.projectId ?? event.task.projectId ?? null,
       task: event.task,
-      ...(event.changes ? { changes: event.changes } : {}),
+      ...('comment' in event ? { comment: event.comment } : {}),
+      ...('changes' in event && event.changes ? { changes: event.changes } : {}),
     };
   }
   if (parsed.source === 'project') {
@@ -67,6 +68,7 @@ export function toEventLogDto(entry: EventLog): EventLogDto {
   if (entry.projectId) dto.projectId = entry.projectId;
   if (entry.task) dto.task = entry.task;
   if (entry.project) dto.project = entry.project;
+  if (entry.comment) dto.comment = entry.comment;
   if (entry.member) dto.member = entry.member;
   if (entry.changes) dto.changes = entry.changes;
   if (entry.data) dto.data = entry.data;

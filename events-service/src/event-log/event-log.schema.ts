@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, type HydratedDocument } from 'mongoose';
-import type { EventType, ProjectEvent, ProjectSnapshot, TaskDto, TaskEvent } from '#contracts';
+import type { CommentDto, EventType, ProjectEvent, ProjectSnapshot, TaskDto, TaskEvent } from '#contracts';
 
 export const EVENT_LOGS_COLLECTION = 'event_logs';
 
@@ -22,6 +22,8 @@ export class EventLog {
   @Prop({ type: String, default: null }) requestId!: string | null;
   @Prop({ type: MongooseSchema.Types.Mixed }) task?: TaskDto;
   @Prop({ type: MongooseSchema.Types.Mixed }) project?: ProjectSnapshot;
+  /** Comment events: the comment after the change (deleted: as it was). */
+  @Prop({ type: MongooseSchema.Types.Mixed }) comment?: CommentDto;
   @Prop({ type: MongooseSchema.Types.Mixed }) member?: ProjectEvent['member'];
   @Prop({ type: MongooseSchema.Types.Mixed }) changes?: TaskEvent['changes'] | ProjectEvent['changes'];
   @Prop({ type: MongooseSchema.Types.Mixed }) data?: Record<string, unknown>;

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import {
   AUTH_EVENT_TYPES,
+  COMMENT_BODY_MAX,
+  COMMENT_EVENT_TYPES,
+  type CommentEvent,
   PROJECT_CHANGEABLE_FIELDS,
   PROJECT_EVENT_TYPES,
   PROJECT_ROLES,
@@ -20,7 +23,8 @@ import { UUID_PATTERN } from '../common/page-cursor.js';
  */
 export type EventSource = 'task' | 'auth';
 
-export type ParsedEvent = { source: 'task'; event: TaskEvent } | { source: 'project'; event: ProjectEvent } | { source: 'auth'; event: AuthEvent };
+/** Comment events travel in the task stream as task events of their own types (`task.commented`, ...). */
+export type ParsedEvent = { source: 'task'; event: TaskEvent | CommentEvent } | { source: 'project'; event: ProjectEvent } | { source: 'auth'; event: AuthEvent };
 
 /** A message that can never be processed, whatever the retries: it is parked, not retried. */
 export class PoisonMessageError extends Error {
@@ -74,6 +78,31 @@ const taskEvent = z.object({
   requestId,
 });
 
+const comment = z.object({
+  id: uuid,
+  taskId: uuid,
+  authorId: uuid,
+  body: z.string().max(COMMENT_BODY_MAX * 2),
+  mentionIds: z.array(uuid).max(1_000),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  editedAt: isoTime.nullable(),
+});
+
+const commentEvent = z.object({
+  eventId: uuid,
+  type: z.enum(COMMENT_EVENT_TYPES),
+  taskId: uuid,
+  projectId: uuid.nullish().transform((v) => v ?? null),
+  actorId: uuid,
+  occurredAt: isoTime,
+  task,
+  comment,
+  newMentionIds: z.array(uuid).max(1_000),
+  audience: z.array(uuid).max(10_000),
+  requestId,
+});
+
 const project = z.object({
   id: uuid,
   name: z.string().max(1000),
@@ -116,17 +145,24 @@ export function parseEvent(source: EventSource, data: Uint8Array): ParsedEvent {
     throw new PoisonMessageError('not valid JSON');
   }
   const kind = source === 'task' && isProjectEvent(json) ? 'project' : source;
-  const schema = kind === 'project' ? projectEvent : kind === 'task' ? taskEvent : authEvent;
+  const schema = kind === 'project' ? projectEvent : kind === 'task' ? (isCommentEvent(json) ? commentEvent : taskEvent) : authEvent;
   const result = schema.safeParse(json);
   if (!result.success) {
     const problems = result.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new PoisonMessageError(`not a valid ${kind} event: ${problems.join('; ')}`);
   }
   if (kind === 'project') return { source: 'project', event: result.data as ProjectEvent };
-  return kind === 'task' ? { source: 'task', event: result.data as TaskEvent } : { source: 'auth', event: result.data as AuthEvent };
+  return kind === 'task' ? { source: 'task', event: result.data as TaskEvent | CommentEvent } : { source: 'auth', event: result.data as AuthEvent };
 }
 
 function isProjectEvent(json: unknown): boolean {
   const type = (json as { type?: unknown } | null)?.type;
   return typeof type === 'string' && type.startsWith('project.');
+}
+
+const COMMENT_TYPES = new Set<string>(COMMENT_EVENT_TYPES);
+
+function isCommentEvent(json: unknown): boolean {
+  const type = (json as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && COMMENT_TYPES.has(type);
 }

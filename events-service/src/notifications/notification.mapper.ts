@@ -16,5 +16,6 @@ export function toNotificationDto(notification: Notification): NotificationDto {
   if (notification.projectId) dto.projectId = notification.projectId;
   if (notification.projectName) dto.projectName = notification.projectName;
   if (notification.changes) dto.changes = notification.changes;
+  if (notification.commentId) dto.commentId = notification.commentId;
   return dto;
 }

@@ -17,6 +17,8 @@ export class Notification {
   @Prop({ type: String, default: null }) taskTitle!: string | null;
   @Prop({ type: String }) projectId?: string;
   @Prop({ type: String }) projectName?: string;
+  /** Comment notifications. */
+  @Prop({ type: String }) commentId?: string;
   @Prop({ type: MongooseSchema.Types.Mixed }) changes?: TaskEvent['changes'] | ProjectEvent['changes'];
   @Prop({ type: Boolean, required: true, default: false }) read!: boolean;
   @Prop({ type: Date, default: null }) readAt!: Date | null;

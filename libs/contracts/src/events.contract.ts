@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { EmptyRequest, PageQuery, type Page } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
+import { COMMENT_EVENT_TYPES, CommentDto } from './comments.contract.js';
 import { PROJECT_EVENT_TYPES, type ProjectEvent, type ProjectEventType, type ProjectSnapshot } from './projects.contract.js';
 import { TASK_EVENT_TYPES, TaskDto, type TaskEvent } from './tasks.contract.js';
 
@@ -53,7 +54,7 @@ export type SessionsRevokedData = {
 /** Every revocation of a login is a `user.logout` event on this subject. */
 export const SESSIONS_REVOKED_SUBJECT = authEventSubject('user.logout');
 
-export const EVENT_TYPES = [...TASK_EVENT_TYPES, ...PROJECT_EVENT_TYPES, ...AUTH_EVENT_TYPES] as const;
+export const EVENT_TYPES = [...TASK_EVENT_TYPES, ...COMMENT_EVENT_TYPES, ...PROJECT_EVENT_TYPES, ...AUTH_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 // ---- Event log API ---------------------------------------------------------------------
@@ -68,6 +69,7 @@ export class EventLogDto {
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Task events of project tasks, and project events' }) projectId?: string | null;
   @ApiPropertyOptional({ type: TaskDto, description: 'Task events: the task after the change' }) task?: TaskDto;
   @ApiPropertyOptional({ type: Object, description: 'Project events: the project after the change' }) project?: ProjectSnapshot;
+  @ApiPropertyOptional({ type: CommentDto, description: 'Comment events: the comment after the change (deleted: as it was)' }) comment?: CommentDto;
   @ApiPropertyOptional({ type: Object, description: 'Project member events: `{userId, role}`' }) member?: ProjectEvent['member'];
   @ApiPropertyOptional({ type: Object, description: 'task.updated / assignments / project.updated / role changes: field → {from, to}' }) changes?: TaskEvent['changes'] | ProjectEvent['changes'];
   @ApiPropertyOptional({ type: Object, description: 'Auth events: details such as the email or the roles' }) data?: Record<string, unknown>;
@@ -120,7 +122,10 @@ export class TaskActivityRequest extends PageQuery {
 
 /** Project events that notify someone: the member added, or whose role changed. */
 export const PROJECT_NOTIFICATION_TYPES = ['project.member_added', 'project.member_role_changed'] as const satisfies readonly ProjectEventType[];
-export const NOTIFICATION_TYPES = [...TASK_EVENT_TYPES, ...PROJECT_NOTIFICATION_TYPES] as const;
+/** A user mentioned in a comment (newly, on an edit); the task's owner and assignees get `task.commented` instead, never both. */
+export const COMMENT_NOTIFICATION_TYPES = ['comment.mentioned', 'task.commented'] as const;
+export type CommentNotificationType = (typeof COMMENT_NOTIFICATION_TYPES)[number];
+export const NOTIFICATION_TYPES = [...TASK_EVENT_TYPES, ...PROJECT_NOTIFICATION_TYPES, ...COMMENT_NOTIFICATION_TYPES] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export class NotificationDto {
@@ -133,6 +138,7 @@ export class NotificationDto {
   @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Project notifications (and task notifications of project tasks)' }) projectId?: string;
   @ApiPropertyOptional({ description: 'Project notifications: the name of the project when the event happened' }) projectName?: string;
   @ApiPropertyOptional({ type: Object }) changes?: TaskEvent['changes'] | ProjectEvent['changes'];
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Comment notifications: the comment' }) commentId?: string;
   @ApiProperty() read!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt!: string | null;

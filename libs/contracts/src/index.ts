@@ -7,3 +7,4 @@ export * from './tasks.contract.js';
 export * from './projects.contract.js';
 export * from './events.contract.js';
 export * from './realtime.contract.js';
+export * from './comments.contract.js';

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EmptyRequest } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
+import type { CommentEvent } from './comments.contract.js';
 import type { NotificationDto, SessionRevocationReason } from './events.contract.js';
 import type { ProjectEvent } from './projects.contract.js';
 import type { TaskEvent } from './tasks.contract.js';
@@ -13,6 +14,9 @@ export const REALTIME_MAX_MESSAGE_BYTES = 100 * 1024;
 
 /** A task event as a client sees it: the audience (an internal routing list) removed. */
 export type ClientTaskEvent = Omit<TaskEvent, 'audience'>;
+
+/** A comment event as a client sees it: the comment and ids, no routing list, no task snapshot. */
+export type ClientCommentEvent = Omit<CommentEvent, 'audience' | 'newMentionIds' | 'task'>;
 
 /** A project event as a client sees it: the audience removed. */
 export type ClientProjectEvent = Omit<ProjectEvent, 'audience'>;
@@ -31,6 +35,9 @@ export interface ServerToClientEvents {
   'task:deleted': (event: ClientTaskEvent) => void;
   'task:assigned': (event: ClientTaskEvent) => void;
   'task:unassigned': (event: ClientTaskEvent) => void;
+  'comment:created': (event: ClientCommentEvent) => void;
+  'comment:updated': (event: ClientCommentEvent) => void;
+  'comment:deleted': (event: ClientCommentEvent) => void;
   'project:created': (event: ClientProjectEvent) => void;
   'project:updated': (event: ClientProjectEvent) => void;
   'project:deleted': (event: ClientProjectEvent) => void;

@@ -6,6 +6,7 @@ import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME } from '../config/realtime.env.js';
 import { describeError, DurableConsumer, jsonBody } from '../jetstream/durable-consumer.js';
 import { REDIS } from '../redis/redis.module.js';
+import { isRoutableCommentEvent } from '../comments/comment-fanout.js';
 import { isRoutableProjectEvent } from '../projects/project-fanout.js';
 import { isRoutableTaskEvent } from './task-fanout.js';
 import { TasksGateway } from './tasks.gateway.js';
@@ -53,6 +54,7 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
   private async handle(message: JsMsg): Promise<void> {
     const event = jsonBody(message);
     if (isRoutableProjectEvent(event)) return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitProjectEvent(event));
+    if (isRoutableCommentEvent(event)) return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitCommentEvent(event));
     if (!isRoutableTaskEvent(event)) {
       this.logger.warn(`Dropping an unroutable message on ${message.subject} (seq ${message.seq})`);
       message.term();

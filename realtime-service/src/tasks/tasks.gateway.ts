@@ -10,8 +10,9 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import { AccessTokenVerifier } from '#auth';
-import { REALTIME_NAMESPACE, REALTIME_PATH, type Ack, type NotificationDto, type ProjectEvent, type SessionRevocationReason, type TaskEvent } from '#contracts';
+import { REALTIME_NAMESPACE, REALTIME_PATH, type Ack, type CommentEvent, type NotificationDto, type ProjectEvent, type SessionRevocationReason, type TaskEvent } from '#contracts';
 import { RealtimeMetrics } from '../metrics/realtime-metrics.service.js';
+import { COMMENT_CLIENT_EVENTS, toClientCommentEvent } from '../comments/comment-fanout.js';
 import { PROJECT_CLIENT_EVENTS, projectAudienceRooms, projectTaskRooms, removedMember, toClientProjectEvent } from '../projects/project-fanout.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { sessionRoom } from '../sessions/session-revocation.js';
@@ -106,6 +107,14 @@ export class TasksGateway implements OnGatewayInit<TasksNamespace>, OnGatewayCon
     // Whoever lost sight of the task stops receiving it as a subscriber.
     for (const userId of usersLosingAccess(event)) this.server.in(userRoom(userId)).socketsLeave(taskRoom(event.taskId));
     if (endsAllSubscriptions(event)) this.server.in(taskRoom(event.taskId)).socketsLeave(taskRoom(event.taskId));
+    this.metrics.eventsEmitted.inc({ event: name });
+    this.metrics.emitLag.observe({ event: name }, emitLagSeconds(event.occurredAt));
+  }
+
+  /** Comment events reach the sockets a task event of the same task would reach, once per socket. */
+  emitCommentEvent(event: CommentEvent): void {
+    const name = COMMENT_CLIENT_EVENTS[event.type];
+    this.server.to(audienceRooms(event)).emit(name, toClientCommentEvent(event));
     this.metrics.eventsEmitted.inc({ event: name });
     this.metrics.emitLag.observe({ event: name }, emitLagSeconds(event.occurredAt));
   }

@@ -11,6 +11,8 @@ import { CreateTasks1765000000000 } from './migrations/1765000000000-create-task
 import { CreateIdempotencyKeys1766000000000 } from './migrations/1766000000000-create-idempotency-keys.js';
 import { CheckDeadlineAtCommit1767000000000 } from './migrations/1767000000000-check-deadline-at-commit.js';
 import { CreateProjects1768000000000 } from './migrations/1768000000000-create-projects.js';
+import { CreateComments1769000000000 } from './migrations/1769000000000-create-comments.js';
+import { CommentEntity } from '../comments/comment.entity.js';
 
 export const SERVICE_NAME = 'tasks-service';
 
@@ -21,8 +23,8 @@ export const SERVICE_NAME = 'tasks-service';
       useFactory: (env: TasksEnv) =>
         typeOrmOptions(env, {
           service: SERVICE_NAME,
-          entities: [TaskEntity, TaskAssignmentEntity, ProjectEntity, ProjectMemberEntity, OutboxEntity],
-          migrations: [CreateTasks1765000000000, CreateIdempotencyKeys1766000000000, CheckDeadlineAtCommit1767000000000, CreateProjects1768000000000],
+          entities: [TaskEntity, TaskAssignmentEntity, ProjectEntity, ProjectMemberEntity, CommentEntity, OutboxEntity],
+          migrations: [CreateTasks1765000000000, CreateIdempotencyKeys1766000000000, CheckDeadlineAtCommit1767000000000, CreateProjects1768000000000, CreateComments1769000000000],
         }),
     }),
   ],

@@ -12,5 +12,6 @@ import { TasksService } from './tasks.service.js';
   imports: [TypeOrmModule.forFeature([TaskEntity, TaskAssignmentEntity]), ProjectsModule],
   controllers: [TasksHandler],
   providers: [TasksService, TasksRepository, UsersClient, IdempotencyKeysSweeper],
+  exports: [TasksRepository],
 })
 export class TasksModule {}

@@ -79,9 +79,13 @@ export class TasksRepository {
     return transactionWithin(this.dataSource, work, deadline);
   }
 
-  /** The task and its assignees; `lock` takes the row lock for the rest of the transaction. */
-  async find(id: string, db: EntityManager = this.dataSource.manager, lock = false): Promise<TaskRecord | null> {
-    const rows = (await db.query(`SELECT ${COLUMNS} FROM tasks WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])) as TaskRow[];
+  /**
+   * The task and its assignees; `lock` takes the row lock for the rest of the transaction
+   * (`'key share'`: only keeps the task from being deleted meanwhile, as a comment insert needs).
+   */
+  async find(id: string, db: EntityManager = this.dataSource.manager, lock: boolean | 'key share' = false): Promise<TaskRecord | null> {
+    const clause = lock === 'key share' ? ' FOR KEY SHARE' : lock ? ' FOR UPDATE' : '';
+    const rows = (await db.query(`SELECT ${COLUMNS} FROM tasks WHERE id = $1${clause}`, [id])) as TaskRow[];
     if (rows.length === 0) return null;
     return { task: taskFromRow(rows[0]!), assigneeIds: await this.assigneesOf(id, db) };
   }
