@@ -123,12 +123,11 @@ export interface Stack {
 
 /** Starts the back-end services, then a gateway on a free port; `overrides` reach every process. */
 export async function startStack(overrides: Record<string, string> = {}, backends: ServiceName[] = ['auth-service']): Promise<Stack> {
-  const port = await freePort();
-  const env = { ...testEnv(), PORT: String(port), ...overrides };
+  const env: Record<string, string> = { ...testEnv(), ...overrides };
   const services = new Map<ServiceName, RunningService>();
   const stack: Stack = {
     env,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: '',
     services,
     async start(name, serviceEnv = {}) {
       const service = await startService(name, { ...env, ...serviceEnv });
@@ -146,6 +145,11 @@ export async function startStack(overrides: Record<string, string> = {}, backend
   };
   try {
     await Promise.all(backends.map((name) => stack.start(name)));
+    // The gateway's port is picked only now: the back-ends' probe servers listen on ephemeral
+    // ports, and one picked earlier could have been handed to one of them meanwhile.
+    const port = overrides.PORT ?? String(await freePort());
+    env.PORT = port;
+    stack.baseUrl = `http://127.0.0.1:${port}`;
     await stack.start('gateway');
   } catch (error) {
     await stack.close();
