@@ -25,7 +25,7 @@ afterEach(() => {
 
 describe('HashingPool', () => {
   it('runs up to its concurrency, queues up to its bound, refuses the rest at once as OVERLOADED', async () => {
-    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 1, SHUTDOWN_GRACE_MS: 5000 });
+    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 1, HASH_MAX_WAIT_MS: 60_000, SHUTDOWN_GRACE_MS: 5000 });
     const [a, b, c] = [job(), job(), job()];
     const first = pool.run(a.work, far());
     const second = pool.run(b.work, far());
@@ -39,15 +39,30 @@ describe('HashingPool', () => {
     expect(pool.stats()).toMatchObject({ running: 0, waiting: 0 });
   });
 
+  it('refuses at once what would wait longer than HASH_MAX_WAIT_MS, however far its deadline', async () => {
+    // A hash is estimated at 250 ms until measured: with one slot, a second queued job would wait ~500 ms.
+    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, HASH_MAX_WAIT_MS: 300, SHUTDOWN_GRACE_MS: 5000 });
+    const [running, queued, beyond] = [job(), job(), job()];
+    const first = pool.run(running.work, far());
+    const second = pool.run(queued.work, far());
+    expect(await codeOf(pool.run(beyond.work, far()))).toBe(ErrorCode.OVERLOADED);
+    expect(pool.stats()).toMatchObject({ running: 1, waiting: 1 });
+    running.finish();
+    await first;
+    queued.finish();
+    await second;
+    expect(beyond.state.started).toBe(false);
+  });
+
   it('refuses work that could not finish before its deadline, and never starts it', async () => {
-    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, SHUTDOWN_GRACE_MS: 5000 });
+    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, HASH_MAX_WAIT_MS: 60_000, SHUTDOWN_GRACE_MS: 5000 });
     const late = job();
     expect(await codeOf(pool.run(late.work, Date.now() + 5))).toBe(ErrorCode.OVERLOADED);
     expect(late.state.started).toBe(false);
   });
 
   it('drops a queued job whose deadline passed while it waited', async () => {
-    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, SHUTDOWN_GRACE_MS: 5000 });
+    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, HASH_MAX_WAIT_MS: 60_000, SHUTDOWN_GRACE_MS: 5000 });
     const [running, queued] = [job(), job()];
     const first = pool.run(running.work, far());
     const second = codeOf(pool.run(queued.work, Date.now() + 600));
@@ -61,7 +76,7 @@ describe('HashingPool', () => {
   });
 
   it('on shutdown refuses what waits and lets what runs finish', async () => {
-    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, SHUTDOWN_GRACE_MS: 5000 });
+    const pool = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, HASH_MAX_WAIT_MS: 60_000, SHUTDOWN_GRACE_MS: 5000 });
     const [running, queued] = [job(), job()];
     const first = codeOf(pool.run(running.work, far()));
     const second = codeOf(pool.run(queued.work, far()));
@@ -78,7 +93,7 @@ describe('HashingPool', () => {
 
   it('while shutting down serves a newcomer only if a slot is free and its hash fits the drain', async () => {
     // SHUTDOWN_GRACE_MS 5000: running handlers get 2 s, ample for one hash (250 ms estimated).
-    const roomy = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, SHUTDOWN_GRACE_MS: 5000 });
+    const roomy = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, HASH_MAX_WAIT_MS: 60_000, SHUTDOWN_GRACE_MS: 5000 });
     roomy.beforeApplicationShutdown();
     const served = job();
     const outcome = codeOf(roomy.run(served.work, far()));
@@ -87,7 +102,7 @@ describe('HashingPool', () => {
     expect(await outcome).toBe('ok');
 
     // SHUTDOWN_GRACE_MS 100: 50 ms left to running handlers, less than a hash.
-    const tight = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, SHUTDOWN_GRACE_MS: 100 });
+    const tight = new HashingPool({ HASH_CONCURRENCY: 1, HASH_QUEUE_MAX: 10, HASH_MAX_WAIT_MS: 60_000, SHUTDOWN_GRACE_MS: 100 });
     tight.beforeApplicationShutdown();
     const refused = job();
     expect(await codeOf(tight.run(refused.work, far()))).toBe(ErrorCode.OVERLOADED);

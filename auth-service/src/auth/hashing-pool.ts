@@ -32,10 +32,12 @@ export class HashingPool implements BeforeApplicationShutdown {
   private readonly shutdownGraceMs: number;
   readonly concurrency: number;
   readonly queueMax: number;
+  private readonly maxWaitMs: number;
 
-  constructor(@Inject(APP_ENV) env: Pick<AuthEnv, 'HASH_CONCURRENCY' | 'HASH_QUEUE_MAX' | 'SHUTDOWN_GRACE_MS'>) {
+  constructor(@Inject(APP_ENV) env: Pick<AuthEnv, 'HASH_CONCURRENCY' | 'HASH_QUEUE_MAX' | 'HASH_MAX_WAIT_MS' | 'SHUTDOWN_GRACE_MS'>) {
     this.concurrency = env.HASH_CONCURRENCY;
     this.queueMax = env.HASH_QUEUE_MAX;
+    this.maxWaitMs = env.HASH_MAX_WAIT_MS;
     this.shutdownGraceMs = handlerGraceMs(env);
   }
 
@@ -64,14 +66,21 @@ export class HashingPool implements BeforeApplicationShutdown {
       this.running += 1;
       return Promise.resolve();
     }
-    if (shuttingDown || this.waiting.length >= this.queueMax || !this.finishesInTime(this.waiting.length + 1, deadline)) return Promise.reject(overloaded());
+    const ahead = this.waiting.length + 1;
+    if (shuttingDown || this.waiting.length >= this.queueMax || this.expectedWaitMs(ahead) > this.maxWaitMs || !this.finishesInTime(ahead, deadline)) {
+      return Promise.reject(overloaded());
+    }
     return new Promise((start, refuse) => this.waiting.push({ start, refuse, deadline }));
+  }
+
+  /** How long a job with `ahead` jobs queued before it would likely wait for a slot. */
+  private expectedWaitMs(ahead: number): number {
+    return Math.ceil(ahead / this.concurrency) * this.averageMs;
   }
 
   /** Whether a job with `ahead` jobs queued before it would likely finish before `deadline`. */
   private finishesInTime(ahead: number, deadline: number, now = Date.now()): boolean {
-    const rounds = Math.ceil(ahead / this.concurrency);
-    return now + (rounds + 1) * this.averageMs <= deadline;
+    return now + this.expectedWaitMs(ahead) + this.averageMs <= deadline;
   }
 
   private startNext(): void {

@@ -3,7 +3,7 @@ import { RpcError } from '#contracts';
 import { HashingPool } from './hashing-pool.js';
 import { PasswordHasher, passwordProblem } from './password-hasher.js';
 
-const hasher = new PasswordHasher({ BCRYPT_ROUNDS: 4 }, new HashingPool({ HASH_CONCURRENCY: 2, HASH_QUEUE_MAX: 8, SHUTDOWN_GRACE_MS: 5000 }));
+const hasher = new PasswordHasher({ BCRYPT_ROUNDS: 4 }, new HashingPool({ HASH_CONCURRENCY: 2, HASH_QUEUE_MAX: 8, HASH_MAX_WAIT_MS: 60_000, SHUTDOWN_GRACE_MS: 5000 }));
 
 describe('PasswordHasher', () => {
   it('verifies the right password against its hash, not a wrong one', async () => {

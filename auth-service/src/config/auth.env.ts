@@ -13,6 +13,11 @@ const authEnv = (() => ({
   HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.min(4, availableParallelism())),
   /** Hashes that may wait for a slot; beyond it, and beyond what fits a request's deadline: 503. */
   HASH_QUEUE_MAX: z.coerce.number().int().min(0).max(10_000).default(64),
+  /**
+   * The longest a sign-in may be expected to wait for a slot; beyond it: 503 at once. Bounds
+   * the work queued behind a burst, so the first sign-in after it is served within about this.
+   */
+  HASH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   ADMIN_EMAIL: z.email().optional(),
   // Bytes, not characters: bcrypt would silently drop whatever lies past byte 72.
   ADMIN_PASSWORD: z
