@@ -1,46 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  Api,
-  TEST_ADMIN,
-  assignTask,
-  connected,
-  createTask,
-  freePort,
-  realtimeClient,
-  registerUser,
-  startStack,
-  waitFor,
-  type RealtimeClient,
-  type Stack,
-  type TestUser,
-} from '#testing';
+import { Api, RealtimeStack, TEST_ADMIN, assignTask, createTask, registerUser, waitFor, type TestUser } from '#testing';
 
-let stack: Stack;
+let realtime: RealtimeStack;
 let api: Api;
 let adminToken: string;
-let realtimeUrl: string;
-const sockets: RealtimeClient[] = [];
 
 beforeAll(async () => {
-  stack = await startStack({}, ['auth-service', 'tasks-service', 'events-service']);
-  const port = await freePort();
-  realtimeUrl = `http://127.0.0.1:${port}`;
-  await stack.start('realtime-service', { PORT: String(port) });
-  api = new Api(stack.baseUrl);
+  realtime = await RealtimeStack.start(['auth-service', 'tasks-service', 'events-service']);
+  api = realtime.api;
   const admin = await api.post('/api/auth/login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password });
   expect(admin.status).toBe(200);
   adminToken = admin.body.accessToken;
 });
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-});
-afterAll(() => stack?.close());
+afterEach(() => realtime.disconnectAll());
+afterAll(() => realtime?.close());
 
-async function online(user: TestUser): Promise<RealtimeClient> {
-  const socket = realtimeClient(realtimeUrl, user.accessToken);
-  sockets.push(socket);
-  return connected(socket);
-}
+const online = (user: TestUser) => realtime.connect(user);
 
 const presence = async (token: string): Promise<string[]> => {
   const response = await api.get('/api/presence', { token });
@@ -83,7 +58,7 @@ describe('GET /api/presence', () => {
   });
 
   it('answers 503 while realtime-service is down, and readiness stays 200 (it is not a readiness target)', async () => {
-    expect(await stack.stop('realtime-service')).toBe(0);
+    expect(await realtime.stack.stop('realtime-service')).toBe(0);
     const response = await api.get('/api/presence', { token: adminToken });
     expect(response.status).toBe(503);
     expect(response.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: expect.any(String), requestId: expect.any(String) });

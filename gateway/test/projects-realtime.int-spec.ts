@@ -1,32 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ProjectDto } from '#contracts';
-import { Api, EventLog, connected, createTask, freePort, realtimeClient, registerUser, startStack, type RealtimeClient, type Stack, type TestUser } from '#testing';
+import { Api, createTask, RealtimeStack, registerUser, type TestUser } from '#testing';
 
 /** The whole path: tasks-service's outbox → JetStream → realtime-service → a member's socket. */
-let stack: Stack;
+let realtime: RealtimeStack;
 let api: Api;
-let realtimeUrl: string;
-const sockets: RealtimeClient[] = [];
 
 beforeAll(async () => {
-  stack = await startStack({}, ['auth-service', 'tasks-service']);
-  const port = await freePort();
-  realtimeUrl = `http://127.0.0.1:${port}`;
-  await stack.start('realtime-service', { PORT: String(port) });
-  api = new Api(stack.baseUrl);
+  realtime = await RealtimeStack.start(['auth-service', 'tasks-service']);
+  api = realtime.api;
 }, 60000);
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-});
-afterAll(() => stack?.close());
+afterEach(() => realtime.disconnectAll());
+afterAll(() => realtime?.close());
 
-async function listen(user: TestUser): Promise<EventLog> {
-  const socket = realtimeClient(realtimeUrl, user.accessToken);
-  sockets.push(socket);
-  const log = new EventLog(socket);
-  await connected(socket);
-  return log;
-}
+const listen = (user: TestUser) => realtime.listen(user);
 
 describe('project realtime, end to end', () => {
   it('a member gets the project task events and project events; once removed, project:removed and nothing more', async () => {

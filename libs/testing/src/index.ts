@@ -10,3 +10,4 @@ export * from './nats.js';
 export * from './postgres.js';
 export * from './redis.js';
 export * from './mongo.js';
+export * from './realtime-stack.js';
