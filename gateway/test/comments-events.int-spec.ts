@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AUTH_EVENTS_STREAM, TASK_EVENTS_STREAM, type CommentDto, type EventLogDto, type NotificationDto } from '#contracts';
-import { Api, assignTask, connectAs, createTask, registerUser, startStack, waitFor, waitForConsumerDrained, type Stack, type TestUser } from '#testing';
+import type { CommentDto, EventLogDto, NotificationDto } from '#contracts';
+import { Api, startEventsStack, assignTask, createTask, registerUser, waitFor, type Stack, type TestUser } from '#testing';
 
 /** tasks-service's outbox → JetStream → events-service: the task's activity and the notifications of comments. */
 let stack: Stack;
 let api: Api;
 
 beforeAll(async () => {
-  stack = await startStack({}, ['auth-service', 'tasks-service', 'events-service']);
+  stack = await startEventsStack();
   api = new Api(stack.baseUrl);
-  const nc = await connectAs('test-admin', { servers: stack.env.NATS_URL! });
-  try {
-    for (const stream of [TASK_EVENTS_STREAM, AUTH_EVENTS_STREAM]) await waitForConsumerDrained(nc, stream, 'events-service');
-  } finally {
-    await nc.close();
-  }
 }, 180_000);
 afterAll(() => stack?.close());
 

@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AUTH_EVENTS_STREAM, TASK_EVENTS_STREAM, type EventLogDto, type NotificationDto, type TaskDto } from '#contracts';
-import { Api, TEST_ADMIN, assignTask, connectAs, createTask, registerUser, startStack, waitFor, waitForConsumerDrained, type Stack, type TestUser } from '#testing';
+import type { EventLogDto, NotificationDto, TaskDto } from '#contracts';
+import { Api, startEventsStack, TEST_ADMIN, assignTask, createTask, registerUser, waitFor, type Stack, type TestUser } from '#testing';
 
 let stack: Stack;
 let api: Api;
 let adminToken: string;
 
 beforeAll(async () => {
-  stack = await startStack({}, ['auth-service', 'tasks-service', 'events-service']);
+  stack = await startEventsStack();
   api = new Api(stack.baseUrl);
-  // Events earlier suites left in the streams are logged first, so waits below time only this suite's.
-  const nc = await connectAs('test-admin', { servers: stack.env.NATS_URL! });
-  try {
-    for (const stream of [TASK_EVENTS_STREAM, AUTH_EVENTS_STREAM]) await waitForConsumerDrained(nc, stream, 'events-service');
-  } finally {
-    await nc.close();
-  }
   const admin = await api.post('/api/auth/login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password });
   expect(admin.status).toBe(200);
   adminToken = admin.body.accessToken;

@@ -11,3 +11,4 @@ export * from './postgres.js';
 export * from './redis.js';
 export * from './mongo.js';
 export * from './realtime-stack.js';
+export * from './events-stack.js';
