@@ -25,6 +25,7 @@ export class AppModule {
             connection: natsConnectionOptions(env, SERVICE_NAME, `${SERVICE_NAME}-outbox`),
             table: AUTH_OUTBOX_TABLE,
             stream: AUTH_EVENTS_STREAM_CONFIG,
+            replicas: env.EVENT_STREAM_REPLICAS,
             pollMs: 1000,
             orderingKey: authEventOrderingKey,
           }),

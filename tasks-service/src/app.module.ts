@@ -33,6 +33,7 @@ export class AppModule {
             connection: natsConnectionOptions(env, SERVICE_NAME, `${SERVICE_NAME}-outbox`),
             table: TASKS_OUTBOX_TABLE,
             stream: TASK_EVENTS_STREAM_CONFIG,
+            replicas: env.EVENT_STREAM_REPLICAS,
             pollMs: env.OUTBOX_POLL_MS,
             orderingKey: taskEventOrderingKey,
           }),

@@ -89,7 +89,7 @@ describe('outbox relay', () => {
     expect(await unpublished(eventIds)).toBe(132);
 
     // A relay that cannot reach NATS publishes nothing, loses nothing, and stops promptly.
-    const deadRelay = new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(`nats://127.0.0.1:${await freePort()}`, 'outbox-test-dead'), pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG, orderingKey: taskEventOrderingKey });
+    const deadRelay = new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(`nats://127.0.0.1:${await freePort()}`, 'outbox-test-dead'), pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG, replicas: 1, orderingKey: taskEventOrderingKey });
     deadRelay.start();
     await new Promise((resolve) => setTimeout(resolve, 300)); // a few connection attempts; nothing to wait for
     const stopping = Date.now();
@@ -98,7 +98,7 @@ describe('outbox relay', () => {
     expect(await unpublished(eventIds)).toBe(132);
 
     // NATS reachable again: two relays at once.
-    const relays = [1, 2].map((n) => new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(testEnv().NATS_URL!, `outbox-test-${n}`), pollMs: 50, batchSize: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG, orderingKey: taskEventOrderingKey }));
+    const relays = [1, 2].map((n) => new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(testEnv().NATS_URL!, `outbox-test-${n}`), pollMs: 50, batchSize: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG, replicas: 1, orderingKey: taskEventOrderingKey }));
     relays.forEach((relay) => relay.start());
     try {
       await waitFor(async () => (await unpublished(eventIds)) === 0, 20000, 'outbox drained');
@@ -140,7 +140,7 @@ describe('outbox relay', () => {
     const startSeq = await lastSequence();
     // As if the relay had crashed after publishing but before marking the row.
     await dataSource.query('UPDATE outbox SET published_at = NULL WHERE event_id = $1', [row!.event_id]);
-    const relay = new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(testEnv().NATS_URL!, 'outbox-test-replay'), pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG, orderingKey: taskEventOrderingKey });
+    const relay = new OutboxRelay(dataSource, new OutboxSignal(), { connection: relayConnection(testEnv().NATS_URL!, 'outbox-test-replay'), pollMs: 50, table: TASKS_OUTBOX_TABLE, stream: TASK_EVENTS_STREAM_CONFIG, replicas: 1, orderingKey: taskEventOrderingKey });
     relay.start();
     try {
       await waitFor(async () => (await unpublished([row!.event_id])) === 0, 10000, 'row re-published');

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES } from '#contracts';
-import { baseEnv, healthEnv, jwtEnv, jwtRefreshEnv, jwtSigningEnv, natsEnv, postgresEnv, type EnvOf, type EnvPiece } from '#config';
+import { baseEnv, healthEnv, jwtEnv, jwtRefreshEnv, jwtSigningEnv, natsEnv, jetStreamEnv, postgresEnv, type EnvOf, type EnvPiece } from '#config';
 
 const authEnv = (() => ({
   /** 12 in production (~160 ms a hash here); tests run with 4. */
@@ -34,5 +34,5 @@ const authEnv = (() => ({
   REFRESH_REUSE_GRACE_S: z.coerce.number().int().min(0).max(60).default(10),
 })) satisfies EnvPiece;
 
-export const authEnvSchema = [baseEnv, healthEnv(3011), natsEnv, postgresEnv, jwtEnv, jwtSigningEnv, jwtRefreshEnv, authEnv] as const;
+export const authEnvSchema = [baseEnv, healthEnv(3011), natsEnv, jetStreamEnv, postgresEnv, jwtEnv, jwtSigningEnv, jwtRefreshEnv, authEnv] as const;
 export type AuthEnv = EnvOf<typeof authEnvSchema>;

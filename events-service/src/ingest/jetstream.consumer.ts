@@ -9,7 +9,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { APP_ENV } from '#config';
-import { natsConnectionOptions, termCapability } from '#nats';
+import { consumerReplicas, CONSUME_IDLE_HEARTBEAT_MS, isTransientJetStreamError, natsConnectionOptions, termCapability, warnOnReplicaMismatch } from '#nats';
 import { NOTIFICATION_CREATED_SUBJECT, type NotificationCreatedMessage } from '#contracts';
 import { REQUEST_ID_HEADER, runWithRequestContext, sanitizeRequestId } from '#logging';
 import type { EventsEnv } from '../config/events.env.js';
@@ -119,6 +119,7 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
 
   private async consumeStream(connection: NatsConnection, stream: ConsumedStream): Promise<void> {
     let failures = 0;
+    let transient = false;
     let waitingLogged = false;
     while (!this.stopping) {
       try {
@@ -139,6 +140,7 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
         });
         const messages = await consumer.consume({
           max_messages: PULL_SIZE,
+          idle_heartbeat: CONSUME_IDLE_HEARTBEAT_MS,
           callback: (msg) => {
             failures = 0;
             this.metrics.delivered.inc({ source: stream.source });
@@ -159,9 +161,11 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
         }
       } catch (error) {
         failures += 1;
+        transient = isTransientJetStreamError(error);
         if (!this.stopping) this.logger.warn(`Consuming ${stream.stream} failed (${describe(error)}); retrying`);
       }
-      if (!this.stopping) await this.sleep(backoff(Math.max(failures, 1)));
+      // A leader election (a node lost) is over in seconds: retry within one, not after the full back-off.
+      if (!this.stopping) await this.sleep(Math.min(backoff(Math.max(failures, 1)), transient ? 1000 : Number.POSITIVE_INFINITY));
     }
   }
 
@@ -181,8 +185,9 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
   /** Creates the durable consumer, or brings an existing one's settings up to date. False: no stream yet. */
   private async ensureConsumer(connection: NatsConnection, stream: ConsumedStream): Promise<boolean> {
     const jsm = await jetstreamManager(connection);
+    let streamInfo;
     try {
-      await jsm.streams.info(stream.stream);
+      streamInfo = await jsm.streams.info(stream.stream);
     } catch (error) {
       if (isApiError(error, JetStreamApiCodes.StreamNotFound)) return false;
       throw error;
@@ -190,6 +195,7 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
     const maxDeliver = this.env.EVENTS_MAX_DELIVER;
     try {
       const info = await jsm.consumers.info(stream.stream, CONSUMER_NAME);
+      warnOnReplicaMismatch(`Durable consumer ${CONSUMER_NAME} on ${stream.stream}`, info, this.env.EVENT_STREAM_REPLICAS, this.logger);
       const wanted = consumerUpdate(maxDeliver);
       const current = info.config;
       const same =
@@ -204,7 +210,7 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
     } catch (error) {
       if (!isApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
       // Replicas starting together add the same config: NATS treats that as one consumer.
-      await jsm.consumers.add(stream.stream, consumerConfig(stream, maxDeliver));
+      await jsm.consumers.add(stream.stream, { ...consumerConfig(stream, maxDeliver), num_replicas: consumerReplicas(streamInfo, this.env.EVENT_STREAM_REPLICAS) });
       this.logger.log(`Created durable consumer ${CONSUMER_NAME} on ${stream.stream}`);
     }
     return true;

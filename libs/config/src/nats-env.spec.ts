@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createUser } from '@nats-io/nkeys';
 import { loadEnv, maskEnv } from './env.js';
 import { DEV_NATS_SEEDS, isDevelopmentNatsSeed, NATS_ROLES } from './nats-credentials.js';
-import { baseEnv, natsEnv } from './schemas.js';
+import { baseEnv, jetStreamEnv, natsEnv } from './schemas.js';
 
 const schema = [baseEnv, natsEnv] as const;
 const production = { NODE_ENV: 'production', NATS_URL: 'nats://nats:4222' };
@@ -53,5 +53,18 @@ describe('natsEnv credentials', () => {
 
   it('masks the seed when the config is logged', () => {
     expect(maskEnv({ NATS_NKEY_SEED: DEV_NATS_SEEDS.gateway, NATS_PASSWORD: 'p' })).toEqual({ NATS_NKEY_SEED: '***', NATS_PASSWORD: '***' });
+  });
+});
+
+describe('jetStreamEnv', () => {
+  const replicas = [baseEnv, jetStreamEnv] as const;
+  it('replicates event streams once by default (one server), and takes 3 for a cluster', () => {
+    expect(loadEnv(replicas, {}).EVENT_STREAM_REPLICAS).toBe(1);
+    expect(loadEnv(replicas, { NODE_ENV: 'production' }).EVENT_STREAM_REPLICAS).toBe(1);
+    expect(loadEnv(replicas, { EVENT_STREAM_REPLICAS: '3' }).EVENT_STREAM_REPLICAS).toBe(3);
+  });
+
+  it('refuses what JetStream cannot keep', () => {
+    for (const value of ['0', '6', '2.5', 'three']) expect(() => loadEnv(replicas, { EVENT_STREAM_REPLICAS: value })).toThrow(/EVENT_STREAM_REPLICAS/);
   });
 });

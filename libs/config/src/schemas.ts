@@ -77,6 +77,16 @@ export const natsEnv = ((ctx) => ({
   NATS_TLS_KEY_FILE: z.string().optional(),
 })) satisfies EnvPiece;
 
+/**
+ * JetStream replication of the event streams and their durable consumers (issue 17): 1 on a
+ * single server, 3 on a three-node cluster (the production overlay), so losing one node loses
+ * no event and stops no consumer. Applied when a stream or consumer is created; an existing one
+ * keeps what it has (a mismatch is logged at start-up: README "Running on a NATS cluster").
+ */
+export const jetStreamEnv = (() => ({
+  EVENT_STREAM_REPLICAS: z.coerce.number().int().min(1, 'must be 1 to 5').max(5, 'must be 1 to 5 (JetStream keeps at most 5 replicas)').default(1),
+})) satisfies EnvPiece;
+
 export const postgresEnv = ((ctx) => ({
   DATABASE_URL: z.string().refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL').optional(),
   DATABASE_HOST: devDefault(z.string(), '127.0.0.1', ctx).optional(),

@@ -12,3 +12,4 @@ export * from './deadline.js';
 export * from './in-flight-limiter.js';
 export * from './overload-backoff.js';
 export * from './server-version.js';
+export * from './jetstream-cluster.js';

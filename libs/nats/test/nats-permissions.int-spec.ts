@@ -10,7 +10,6 @@ import { connect, errors, nkeyAuthenticator, type NatsConnection } from '@nats-i
 import { createUser } from '@nats-io/nkeys';
 import { DEV_NATS_SEEDS, natsInboxPrefix, type NatsRole } from '#config';
 import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, NOTIFICATION_CREATED_SUBJECT, TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX, TasksContract } from '#contracts';
-import { eventStreamConfig } from '#outbox';
 import { waitFor } from '#testing';
 import { findNatsServer, startLocalNats, type LocalNats } from '../../../scripts/lib/local-nats.mjs';
 
@@ -84,9 +83,10 @@ beforeAll(async () => {
   nats = await startLocalNats();
   // The producers create their streams, as in production.
   const tasks = await as('tasks-service');
-  await (await jetstreamManager(tasks.nc)).streams.add(eventStreamConfig(TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX));
+  // Only the names matter to permissions (libs/outbox, which shapes the real streams, builds on this lib).
+  await (await jetstreamManager(tasks.nc)).streams.add({ name: TASK_EVENTS_STREAM, subjects: [`${TASK_EVENTS_SUBJECT_PREFIX}.>`] });
   const auth = await as('auth-service');
-  await (await jetstreamManager(auth.nc)).streams.add(eventStreamConfig(AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX));
+  await (await jetstreamManager(auth.nc)).streams.add({ name: AUTH_EVENTS_STREAM, subjects: [`${AUTH_EVENTS_SUBJECT_PREFIX}.>`] });
 }, 30000);
 
 afterAll(async () => {

@@ -1,17 +1,8 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  DiscardPolicy,
-  JetStreamApiCodes,
-  JetStreamApiError,
-  jetstream,
-  jetstreamManager,
-  RetentionPolicy,
-  StorageType,
-  type JetStreamClient,
-  type StreamConfig,
-} from '@nats-io/jetstream';
+import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type StreamConfig } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
+import { ensureStream, isTransientJetStreamError } from '#nats';
 import type { OutboxSignal } from './outbox.signal.js';
 import { publishWindowed } from './windowed-publish.js';
 
@@ -20,8 +11,8 @@ const DAY_MS = 86_400_000;
 export type EventStreamConfig = Partial<StreamConfig> & { name: string; subjects: string[] };
 
 /**
- * An event stream as producers create it when absent (an existing stream is left as
- * operators configured it):
+ * An event stream as producers create it when absent, with EVENT_STREAM_REPLICAS replicas (an
+ * existing stream is left as operators configured it; libs/nats ensureStream):
  * - file storage, limits retention, so any integration can add its own durable consumer;
  * - events kept 7 days, then the oldest are discarded (`discard: old`);
  * - a 2-minute duplicate window: a message id (the eventId) seen within it is stored once,
@@ -45,6 +36,8 @@ export interface OutboxRelayOptions {
   /** The outbox table: (id bigserial, event_id uuid, subject text, payload jsonb, published_at, attempts, last_error). */
   table: string;
   stream: EventStreamConfig;
+  /** EVENT_STREAM_REPLICAS: the stream's replicas when this relay creates it. */
+  replicas: number;
   pollMs: number;
   batchSize?: number;
   /** Publishes awaiting their ack at once (default 256). */
@@ -57,6 +50,12 @@ export interface OutboxRelayOptions {
 
 const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_PUBLISH_WINDOW = 256;
+/**
+ * The longest pause after a failure the cluster recovers from by itself (a leader election
+ * takes seconds): the backlog starts draining within this of the new leader, not after the
+ * full back-off meant for failures that need an operator.
+ */
+const TRANSIENT_MAX_BACKOFF_MS = 1000;
 
 type BatchOutcome = { kind: 'done' | 'full' | 'busy' } | { kind: 'failed'; error: unknown };
 
@@ -67,7 +66,8 @@ type BatchOutcome = { kind: 'done' | 'full' | 'busy' } | { kind: 'failed'; error
  * drops a re-publish after a crash. A batch is published without waiting for each ack in
  * turn (publishWindowed: a bounded window, rows of one ordering key chained), then the rows
  * acked are marked in one UPDATE. A failure is recorded on its row, later rows of its key wait
- * for the next batch, and the relay backs off (exponentially, capped) until NATS answers again.
+ * for the next batch, and the relay backs off (exponentially, capped) until NATS answers again:
+ * at most a second while the stream has no leader (a node lost, a timeout), longer otherwise.
  */
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -122,14 +122,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     while (!this.stopping) {
       let outcome: BatchOutcome;
       try {
-        if (!streamReady) streamReady = await this.ensureStream(connection).then(() => true);
+        if (!streamReady) streamReady = await ensureStream(await jetstreamManager(connection), this.options.stream, this.options.replicas, this.logger).then(() => true);
         outcome = await this.publishBatch(js);
       } catch (error) {
         outcome = { kind: 'failed', error };
       }
       if (outcome.kind === 'failed') {
         failures += 1;
-        const delay = this.backoff(failures);
+        const delay = Math.min(this.backoff(failures), isTransientJetStreamError(outcome.error) ? TRANSIENT_MAX_BACKOFF_MS : Number.POSITIVE_INFINITY);
         if (!this.failing) this.logger.warn(`Outbox publishing failed (${describe(outcome.error)}); retrying with back-off`);
         this.failing = true;
         await this.sleep(delay);
@@ -164,25 +164,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       }
     }
     return undefined;
-  }
-
-  private async ensureStream(connection: NatsConnection): Promise<void> {
-    const jsm = await jetstreamManager(connection);
-    const { stream } = this.options;
-    try {
-      await jsm.streams.info(stream.name);
-    } catch (error) {
-      if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
-      try {
-        await jsm.streams.add(stream);
-        this.logger.log(`Created JetStream stream ${stream.name}`);
-      } catch (addError) {
-        // Another replica may have created it a moment ago.
-        await jsm.streams.info(stream.name).catch(() => {
-          throw addError;
-        });
-      }
-    }
   }
 
   private publishBatch(js: JetStreamClient): Promise<BatchOutcome> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnv, corsEnv, httpEnv, jwtEnv, natsEnv, redisEnv, type EnvOf, type EnvPiece } from '#config';
+import { baseEnv, corsEnv, httpEnv, jwtEnv, natsEnv, jetStreamEnv, redisEnv, type EnvOf, type EnvPiece } from '#config';
 
 export const SERVICE_NAME = 'realtime-service';
 
@@ -11,5 +11,5 @@ const realtimeEnv = (() => ({
   PRESENCE_TTL_S: z.coerce.number().int().min(2).max(3600).default(60),
 })) satisfies EnvPiece;
 
-export const realtimeEnvSchema = [baseEnv, httpEnv(3002), natsEnv, redisEnv, jwtEnv, corsEnv, realtimeEnv] as const;
+export const realtimeEnvSchema = [baseEnv, httpEnv(3002), natsEnv, jetStreamEnv, redisEnv, jwtEnv, corsEnv, realtimeEnv] as const;
 export type RealtimeEnv = EnvOf<typeof realtimeEnvSchema>;

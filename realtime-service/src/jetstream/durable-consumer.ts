@@ -11,7 +11,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import type { NatsRpcClient } from '#nats';
+import { consumerReplicas, CONSUME_IDLE_HEARTBEAT_MS, isTransientJetStreamError, warnOnReplicaMismatch, type NatsRpcClient } from '#nats';
 
 export interface DurableConsumerOptions {
   stream: string;
@@ -25,6 +25,8 @@ export interface DurableConsumerOptions {
   context: string;
   /** Settles the message (ack, nak or term); a throw naks it for a retry a second later. */
   handle(message: JsMsg): Promise<void>;
+  /** EVENT_STREAM_REPLICAS: the consumer's replicas when this replica creates it. */
+  replicas: number;
 }
 
 const MAX_BACKOFF_MS = 5000;
@@ -93,7 +95,7 @@ export class DurableConsumer {
         if (this.stopping) return;
         await this.ensureConsumer(await jetstreamManager(connection));
         const consumer = await jetstream(connection).consumers.get(stream, durable);
-        const messages = await consumer.consume({ max_messages: 100 });
+        const messages = await consumer.consume({ max_messages: 100, idle_heartbeat: CONSUME_IDLE_HEARTBEAT_MS });
         this.messages = messages;
         if (this.stopping) {
           await messages.close();
@@ -105,6 +107,8 @@ export class DurableConsumer {
         for await (const message of messages) await this.settle(message);
       } catch (error) {
         this.problem(describeError(error));
+        // A leader election (a node lost) is over in seconds: keep retrying every second meanwhile.
+        if (isTransientJetStreamError(error)) backoff = Math.min(backoff, 1000);
       }
       if (!this.stopping) await this.sleep(backoff);
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
@@ -120,15 +124,16 @@ export class DurableConsumer {
     }
   }
 
-  /** The durable consumer, created by whichever replica gets there first; an existing one is kept as is. */
+  /** The durable consumer, created by whichever replica gets there first; an existing one is kept as is (a replica mismatch is logged). */
   private async ensureConsumer(jsm: JetStreamManager): Promise<void> {
-    const { stream, durable, filterSubject } = this.options;
+    const { stream, durable, filterSubject, replicas } = this.options;
     try {
-      await jsm.consumers.info(stream, durable);
+      warnOnReplicaMismatch(`Durable consumer ${durable} on ${stream}`, await jsm.consumers.info(stream, durable), replicas, this.logger);
       return;
     } catch (error) {
       if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.ConsumerNotFound) throw error;
     }
+    const streamInfo = await jsm.streams.info(stream);
     await jsm.consumers.add(stream, {
       durable_name: durable,
       ...(filterSubject ? { filter_subject: filterSubject } : {}),
@@ -136,6 +141,7 @@ export class DurableConsumer {
       deliver_policy: DeliverPolicy.New,
       ack_wait: nanos(30_000),
       max_deliver: 5,
+      num_replicas: consumerReplicas(streamInfo, replicas),
     });
     this.logger.log(`Created durable consumer ${durable} on ${stream}`);
   }

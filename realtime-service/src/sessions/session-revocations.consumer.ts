@@ -1,8 +1,9 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { AUTH_EVENTS_STREAM, SESSIONS_REVOKED_SUBJECT } from '#contracts';
+import { APP_ENV } from '#config';
 import { NatsRpcClient } from '#nats';
-import { SERVICE_NAME } from '../config/realtime.env.js';
+import { SERVICE_NAME, type RealtimeEnv } from '../config/realtime.env.js';
 import { describeError, DurableConsumer, jsonBody } from '../jetstream/durable-consumer.js';
 import { RevokedSessions } from '../socket/revoked-sessions.js';
 import { TasksGateway } from '../tasks/tasks.gateway.js';
@@ -25,10 +26,12 @@ export class SessionRevocationsConsumer implements OnApplicationBootstrap, Befor
 
   constructor(
     nats: NatsRpcClient,
+    @Inject(APP_ENV) env: RealtimeEnv,
     private readonly gateway: TasksGateway,
     private readonly revoked: RevokedSessions,
   ) {
     this.consumer = new DurableConsumer(nats, {
+      replicas: env.EVENT_STREAM_REPLICAS,
       stream: AUTH_EVENTS_STREAM,
       durable: SESSION_REVOCATIONS_CONSUMER,
       filterSubject: SESSIONS_REVOKED_SUBJECT,

@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Redis } from 'ioredis';
 import { TASK_EVENTS_STREAM } from '#contracts';
+import { APP_ENV } from '#config';
 import { NatsRpcClient } from '#nats';
-import { SERVICE_NAME } from '../config/realtime.env.js';
+import { SERVICE_NAME, type RealtimeEnv } from '../config/realtime.env.js';
 import { describeError, DurableConsumer, jsonBody } from '../jetstream/durable-consumer.js';
 import { REDIS } from '../redis/redis.module.js';
 import { isRoutableCommentEvent } from '../comments/comment-fanout.js';
@@ -29,10 +30,12 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
 
   constructor(
     nats: NatsRpcClient,
+    @Inject(APP_ENV) env: RealtimeEnv,
     private readonly gateway: TasksGateway,
     @Inject(REDIS) private readonly redis: Redis,
   ) {
     this.consumer = new DurableConsumer(nats, {
+      replicas: env.EVENT_STREAM_REPLICAS,
       stream: TASK_EVENTS_STREAM,
       durable: TASK_EVENTS_CONSUMER,
       // The whole stream: task events and project events.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnv, devDefault, healthEnv, jwtEnv, natsEnv, postgresEnv, redisEnv, secretValue, type EnvOf, type EnvPiece } from '#config';
+import { baseEnv, devDefault, healthEnv, jwtEnv, natsEnv, jetStreamEnv, postgresEnv, redisEnv, secretValue, type EnvOf, type EnvPiece } from '#config';
 
 const tasksEnv = ((ctx) => ({
   /** How long a cached list page lives; writes make stale pages unreachable at once anyway. */
@@ -10,5 +10,5 @@ const tasksEnv = ((ctx) => ({
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
 })) satisfies EnvPiece;
 
-export const tasksEnvSchema = [baseEnv, healthEnv(3012), natsEnv, postgresEnv, redisEnv, jwtEnv, tasksEnv] as const;
+export const tasksEnvSchema = [baseEnv, healthEnv(3012), natsEnv, jetStreamEnv, postgresEnv, redisEnv, jwtEnv, tasksEnv] as const;
 export type TasksEnv = EnvOf<typeof tasksEnvSchema>;
