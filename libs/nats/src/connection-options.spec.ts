@@ -20,6 +20,13 @@ describe('natsConnectionOptions', () => {
     expect(natsConnectionOptions({ NATS_URL: ['nats://a'] }, 'gateway').inboxPrefix).toBe('_INBOX_gateway');
   });
 
+  it('reconnects to another node at once, with jitter, and notices a silently dead node within ~20 s', () => {
+    const options = natsConnectionOptions({ NATS_URL: ['nats://a:4222', 'nats://b:4222', 'nats://c:4222'] }, 'gateway');
+    expect(options).toMatchObject({ maxReconnectAttempts: -1, reconnectTimeWait: 1000, reconnectJitter: 1000 });
+    expect(options.noRandomize).toBeUndefined();
+    expect(options.pingInterval! * options.maxPingOut!).toBeLessThanOrEqual(20_000);
+  });
+
   it('signs with NATS_NKEY_SEED when given', () => {
     const seed = DEV_NATS_SEEDS.integration;
     const auth = presented(natsConnectionOptions({ NATS_URL: ['nats://a'], NATS_NKEY_SEED: seed }, 'gateway'));
