@@ -144,7 +144,11 @@ export async function startStack(overrides: Record<string, string> = {}, backend
     },
   };
   try {
-    await Promise.all(backends.map((name) => stack.start(name)));
+    // All settled before anything is closed: a back-end still starting when another failed
+    // would otherwise be missed by close() and outlive the suite.
+    const started = await Promise.allSettled(backends.map((name) => stack.start(name)));
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     // The gateway's port is picked only now: the back-ends' probe servers listen on ephemeral
     // ports, and one picked earlier could have been handed to one of them meanwhile.
     const port = overrides.PORT ?? String(await freePort());
