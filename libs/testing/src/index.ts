@@ -12,3 +12,4 @@ export * from './redis.js';
 export * from './mongo.js';
 export * from './realtime-stack.js';
 export * from './events-stack.js';
+export * from './nats-cluster.js';

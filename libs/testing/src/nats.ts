@@ -25,8 +25,10 @@ export function oneProcessNatsCredentialsEnv(): Record<string, string> {
 export async function connectAs(role: TestNatsRole, options: { servers?: string | string[]; name?: string } = {}): Promise<NatsConnection> {
   const auth = testNatsAuth();
   const seed = auth.mode === 'none' ? undefined : role === 'test-admin' ? auth.adminSeed : DEV_NATS_SEEDS[role];
+  const servers = options.servers ?? testEnv().NATS_URL!;
   return connect({
-    servers: options.servers ?? testEnv().NATS_URL,
+    // A NATS_URL is a comma-separated list (a cluster's nodes), as the services read it.
+    servers: typeof servers === 'string' ? servers.split(',') : servers,
     name: options.name ?? `test-${role}`,
     ...(seed ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) } : {}),
     inboxPrefix: natsInboxPrefix(role),

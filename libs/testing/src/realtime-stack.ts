@@ -15,8 +15,9 @@ export class RealtimeStack {
     readonly realtimeUrl: string,
   ) {}
 
-  static async start(backends: ServiceName[]): Promise<RealtimeStack> {
-    const stack = await startStack({}, backends);
+  /** `overrides` reach every process (startStack), e.g. a NATS cluster's NATS_URL. */
+  static async start(backends: ServiceName[], overrides: Record<string, string> = {}): Promise<RealtimeStack> {
+    const stack = await startStack(overrides, backends);
     try {
       const port = await freePort();
       await stack.start('realtime-service', { PORT: String(port) });
