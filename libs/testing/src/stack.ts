@@ -81,7 +81,13 @@ export async function startService(name: ServiceName, env: Record<string, string
     throw new Error(`${name} exited with ${code} during start-up:\n${service.logs().slice(-20).join('\n')}`);
   });
   failed.catch(() => undefined);
-  await Promise.race([waitUntilServing(name, env, timeoutMs, () => child.exitCode !== null || child.signalCode !== null), failed]);
+  try {
+    await Promise.race([waitUntilServing(name, env, timeoutMs, () => child.exitCode !== null || child.signalCode !== null), failed]);
+  } catch (error) {
+    // Not serving in time: nobody else holds this process, so it must not outlive the suite.
+    await service.stop('SIGKILL');
+    throw error;
+  }
   return service;
 }
 
