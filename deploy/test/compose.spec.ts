@@ -11,6 +11,7 @@ import YAML from 'yaml';
 import { isDevelopmentNatsSeed } from '#config';
 import { REALTIME_PATH } from '#contracts';
 import { READINESS_TARGETS } from '../../gateway/src/health/readiness.js';
+import { SERVICE_NODE_FLAGS } from '../../scripts/lib/service-node-flags.mjs';
 import { entryPoint, envDefault, envNames, exists, mainSource, read, SERVICES, service, servedProbePaths, validateEnv } from './facts.js';
 
 interface Healthcheck {
@@ -503,8 +504,9 @@ describe('Dockerfile', () => {
     for (const c of copies) expect(c).toMatch(/^COPY --from=build /);
   });
 
-  it('runs node with the gateway by default; its HEALTHCHECK has no curl', () => {
+  it('runs node, with the services\' Node flags, and the gateway by default; its HEALTHCHECK has no curl', () => {
     expect(runtime).toContain('ENTRYPOINT ["node"]');
+    expect(runtime).toContain(`ENV NODE_OPTIONS=${SERVICE_NODE_FLAGS.join(' ')}`);
     expect(runtime).toContain(`CMD ["${entryPoint('gateway')}"]`);
     expect(runtime.find((l) => l.startsWith('HEALTHCHECK'))).toMatch(/CMD \["node", "-e", /);
   });
