@@ -23,6 +23,10 @@ RUN npm run build \
 # ---- runtime: production dependencies, compiled code and package.json (its "imports" map) --
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# The services' Node flags (scripts/lib/service-node-flags.mjs says why; deploy/test checks the
+# two agree): a 2 MB young generation instead of V8's 16 MB, ~30 MB less RSS per idle process.
+# A deployment that sets NODE_OPTIONS replaces them (render.yaml and Railway keep them).
+ENV NODE_OPTIONS=--max-semi-space-size=2
 WORKDIR /app
 # Files stay owned by root and read-only for the `node` user (the Kubernetes manifests also
 # mount the root filesystem read-only).

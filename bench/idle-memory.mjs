@@ -10,21 +10,22 @@
 //   heap used/total  V8 (nodejs_heap_size_used_bytes / _total_bytes from the service's /metrics)
 //   external       nodejs_external_memory_bytes (Buffers, ArrayBuffers)
 // and the sum. Usage: npm run build && node bench/idle-memory.mjs
-// Env: IDLE_S, NODE_EXTRA (extra node flags for every service, e.g. "--max-semi-space-size=1").
+// Env: IDLE_S, NODE_EXTRA (extra node flags for every service, e.g. "--max-semi-space-size=1"),
+// BENCH_SERVICE_FLAGS=none (Node's defaults instead of the services' flags, bench/lib.mjs).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HOST, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen, privateNatsArgs } from './lib.mjs';
+import { HOST, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen, privateNatsArgs, serviceNodeFlags } from './lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const JONGODB = resolve(ROOT, 'node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb');
 const DATABASE = 'taskflow_bench';
 const PG_URL = `postgres://postgres@${HOST}:5432`;
 const IDLE_S = intSetting('IDLE_S', process.env.IDLE_S, 10, 0, 600);
-const NODE_EXTRA = (process.env.NODE_EXTRA ?? '').split(' ').filter(Boolean);
+const NODE_EXTRA = [...serviceNodeFlags(), ...(process.env.NODE_EXTRA ?? '').split(' ').filter(Boolean)];
 const SERVICES = ['auth-service', 'tasks-service', 'events-service', 'realtime-service', 'gateway'];
 
 const children = [];

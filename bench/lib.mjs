@@ -7,8 +7,20 @@ import { nkeyAuthenticator } from '@nats-io/transport-node';
 import pg from 'pg';
 import { DEV_NATS_SEEDS, natsInboxPrefix } from '#config';
 import { NATS_CONFIG, natsDevEnv } from '../scripts/lib/local-nats.mjs';
+import { SERVICE_NODE_FLAGS } from '../scripts/lib/service-node-flags.mjs';
 
 export const HOST = '127.0.0.1';
+
+/**
+ * The Node flags the services run with everywhere (scripts/lib/service-node-flags.mjs), so a
+ * bench measures what runs; BENCH_SERVICE_FLAGS=none starts them with Node's own defaults
+ * instead, to compare in one run.
+ */
+export function serviceNodeFlags() {
+  const setting = process.env.BENCH_SERVICE_FLAGS ?? 'default';
+  if (!['default', 'none'].includes(setting)) throw new Error(`BENCH_SERVICE_FLAGS must be default or none, got "${setting}"`);
+  return setting === 'none' ? [] : [...SERVICE_NODE_FLAGS];
+}
 
 /**
  * A private bench nats-server runs the shipped configuration (deploy/nats/nats-server.conf)

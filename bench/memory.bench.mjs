@@ -13,7 +13,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startLocalNats } from '../scripts/lib/local-nats.mjs';
-import { ensureDatabase, fmt, freePort, HOST, intSetting, poll } from './lib.mjs';
+import { ensureDatabase, fmt, freePort, HOST, intSetting, poll, serviceNodeFlags } from './lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const JONGODB = resolve(ROOT, 'node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb');
@@ -23,8 +23,12 @@ const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const SETTLE_S = intSetting('BENCH_SETTLE_S', process.env.BENCH_SETTLE_S, 10, 1, 300);
 const LOAD_S = intSetting('BENCH_LOAD_S', process.env.BENCH_LOAD_S, 10, 0, 300);
 const CONNECTIONS = intSetting('BENCH_CONNECTIONS', process.env.BENCH_CONNECTIONS, 10, 1, 500);
-/** Extra node flags for every service process, e.g. BENCH_NODE_OPTIONS='--max-semi-space-size=2' to try a cut. */
-const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? '';
+/**
+ * Node flags of every service process: the services' own (BENCH_SERVICE_FLAGS=none: Node's
+ * defaults), then BENCH_NODE_OPTIONS, e.g. '--max-old-space-size=384' to try a cut (a later V8
+ * flag wins over an earlier one).
+ */
+const NODE_FLAGS = [...serviceNodeFlags(), ...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean)];
 
 const started = [];
 function run(name, command, args, env) {
@@ -71,12 +75,12 @@ async function startJongodb() {
 async function measure(mode, baseEnv) {
   const port = await freePort();
   const realtimePort = await freePort();
-  const env = { ...baseEnv, PORT: String(port), NODE_OPTIONS };
+  const env = { ...baseEnv, PORT: String(port) };
   const procs =
     mode === 'one-process'
-      ? [run('all', process.execPath, ['dist/all/src/main.js'], { ...env, REALTIME_SERVICE_PORT: String(realtimePort) })]
+      ? [run('all', process.execPath, [...NODE_FLAGS, 'dist/all/src/main.js'], { ...env, REALTIME_SERVICE_PORT: String(realtimePort) })]
       : SERVICES.map((name) =>
-          run(name, process.execPath, [`dist/${name}/src/main.js`], {
+          run(name, process.execPath, [...NODE_FLAGS, `dist/${name}/src/main.js`], {
             ...env,
             ...(name === 'realtime-service' ? { PORT: String(realtimePort) } : {}),
             ...(name === 'gateway' ? { REALTIME_PROXY_URL: `http://${HOST}:${realtimePort}` } : {}),
@@ -143,7 +147,7 @@ try {
     const split = await measure('split', baseEnv);
     const one = await measure('one-process', baseEnv);
     const total = (idle) => Object.values(idle).reduce((sum, mb) => sum + mb, 0);
-    console.log(`\nRSS in MB (settled ${SETTLE_S} s; load: GET /api/tasks, ${CONNECTIONS} connections, ${LOAD_S} s; NODE_OPTIONS='${NODE_OPTIONS}')`);
+    console.log(`\nRSS in MB (settled ${SETTLE_S} s; load: GET /api/tasks, ${CONNECTIONS} connections, ${LOAD_S} s; node flags: '${NODE_FLAGS.join(' ')}')`);
     console.log(`mode          idle total  under load (peak)  processes`);
     console.log(
       `split         ${fmt(total(split.idle)).padStart(10)}  ${fmt(split.peak).padStart(17)}  ${Object.entries(split.idle)

@@ -48,7 +48,7 @@ import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { HOST, benchNatsOptions, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen, privateNatsArgs } from './lib.mjs';
+import { HOST, benchNatsOptions, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen, privateNatsArgs, serviceNodeFlags } from './lib.mjs';
 import { DEVELOPMENT_SIGNING_KEY, publicHalf } from '#config';
 import { AuthContract, TasksContract } from '#contracts';
 
@@ -163,10 +163,12 @@ class Proc {
 }
 
 /**
- * Node flags for every service (not the monolith): BENCH_NODE_FLAGS (e.g. a V8 heap setting to
- * compare), and with BENCH_CPU_PROF=<dir> a V8 CPU profile written there at exit.
+ * Node flags for every service (not the monolith): the services' own (BENCH_SERVICE_FLAGS=none:
+ * Node's defaults), BENCH_NODE_FLAGS (e.g. a V8 heap setting to compare; a later V8 flag wins),
+ * and with BENCH_CPU_PROF=<dir> a V8 CPU profile written there at exit.
  */
 const PROFILE_ARGS = [
+  ...serviceNodeFlags(),
   ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : []),
 ];

@@ -13,6 +13,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { findNatsServer, startLocalNats, warnUnauthenticatedNats } from './lib/local-nats.mjs';
+import { SERVICE_NODE_FLAGS } from './lib/service-node-flags.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVICES = ['auth-service', 'tasks-service', 'events-service', 'realtime-service', 'gateway'];
@@ -137,7 +138,7 @@ let stopping = false;
 let exitCode = 0;
 
 for (const name of PROCESSES) {
-  const child = spawn(process.execPath, [resolve(ROOT, `dist/${name}/src/main.js`)], { stdio: 'inherit', env: { ...process.env, ...SERVICE_ENV[name] } });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, resolve(ROOT, `dist/${name}/src/main.js`)], { stdio: 'inherit', env: { ...process.env, ...SERVICE_ENV[name] } });
   children.set(name, child);
   child.on('exit', (code, signal) => {
     children.delete(name);

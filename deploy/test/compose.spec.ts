@@ -11,6 +11,7 @@ import YAML from 'yaml';
 import { isDevelopmentNatsSeed } from '#config';
 import { REALTIME_PATH } from '#contracts';
 import { READINESS_TARGETS } from '../../gateway/src/health/readiness.js';
+import { SERVICE_NODE_FLAGS } from '../../scripts/lib/service-node-flags.mjs';
 import { entryPoint, envDefault, envNames, exists, mainSource, read, SERVICES, service, servedProbePaths, validateEnv } from './facts.js';
 
 interface Healthcheck {
@@ -369,6 +370,109 @@ describe('docker-compose.yml', () => {
   });
 });
 
+/**
+ * `docker compose -f docker-compose.yml -f <override>` as compose merges them (the rules the
+ * override uses): services merged key by key, `environment` and `depends_on` by name, `volumes`
+ * by container path, `command` replaced; top-level volumes by name.
+ */
+function withOverride(base: ComposeFile, override: ComposeFile): ComposeFile {
+  const merged = structuredClone(base);
+  for (const [name, o] of Object.entries(override.services)) {
+    const b = merged.services[name] ?? {};
+    const volumes = new Map([...(b.volumes ?? []), ...(o.volumes ?? [])].map((v) => [v.split(':')[1], v]));
+    merged.services[name] = JSON.parse(
+      JSON.stringify({
+        ...b,
+        ...o,
+        environment: b.environment || o.environment ? { ...b.environment, ...o.environment } : undefined,
+        depends_on: b.depends_on || o.depends_on ? { ...b.depends_on, ...o.depends_on } : undefined,
+        volumes: volumes.size > 0 ? [...volumes.values()] : undefined,
+        networks: b.networks || o.networks ? [...new Set([...(b.networks ?? []), ...(o.networks ?? [])])] : undefined,
+      }),
+    ) as ComposeService;
+  }
+  merged.volumes = { ...base.volumes, ...override.volumes };
+  return merged;
+}
+
+describe('docker-compose.nats-cluster.yml: the stack on a three-node NATS cluster', () => {
+  const OVERRIDE_RAW = read('docker-compose.nats-cluster.yml');
+  const CLUSTER = withOverride(COMPOSE, interpolate(parse(OVERRIDE_RAW), {}));
+  const NODES = ['nats', 'nats-2', 'nats-3'];
+  const clusterConf = read('deploy/nats/cluster.conf');
+  const option = (s: ComposeService, flag: string) => s.command?.[s.command.indexOf(flag) + 1];
+  const clusterEnv = (name: string) => Object.fromEntries(Object.entries(CLUSTER.services[name]?.environment ?? {}).map(([k, v]) => [k, String(v ?? '')]));
+
+  it('is a valid compose file once merged over docker-compose.yml', () => {
+    const validate = schemaValidator();
+    const ok = validate(CLUSTER);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    const doc = parse(OVERRIDE_RAW) as unknown as Record<string, unknown>;
+    expect(Object.keys(doc).filter((k) => !k.startsWith('x-') && !['name', 'services', 'volumes'].includes(k))).toEqual([]);
+  });
+
+  it('runs three NATS servers, each the cluster configuration from the read-only deploy/nats, with a unique name', () => {
+    const servers = Object.entries(CLUSTER.services).filter(([, s]) => s.image?.startsWith('nats:'));
+    expect(servers.map(([n]) => n).sort()).toEqual(NODES);
+    const names = NODES.map((n) => option(CLUSTER.services[n]!, '-n'));
+    expect(new Set(names).size).toBe(3);
+    for (const name of NODES) {
+      const s = CLUSTER.services[name]!;
+      expect(s.image).toBe(COMPOSE.services.nats!.image);
+      const mount = s.volumes?.find((v) => v.startsWith('./deploy/nats:'));
+      expect(mount).toMatch(/^\.\/deploy\/nats:(\/[^:]+):ro$/);
+      expect(option(s, '-c')).toBe(`${mount!.split(':')[1]}/cluster.conf`);
+      expect(s.command).toContain('-js');
+      expect(healthcheckUrl(s.healthcheck).searchParams.get('js-enabled-only')).toBe('true');
+      // Routes carry every account's messages: the cluster stays on the compose network.
+      expect(s.ports).toBeUndefined();
+      expect(s.networks).toEqual(COMPOSE.services.nats!.networks);
+    }
+  });
+
+  it('each server keeps its JetStream store on a named volume of its own', () => {
+    const stores = NODES.map((name) => {
+      const s = CLUSTER.services[name]!;
+      const dir = option(s, '-sd');
+      const volume = s.volumes?.find((v) => v.split(':')[1] === dir)?.split(':')[0];
+      expect({ name, volume }).toEqual({ name, volume: expect.stringMatching(/^[a-z0-9-]+$/) });
+      expect(Object.keys(CLUSTER.volumes)).toContain(volume);
+      return volume;
+    });
+    expect(new Set(stores).size).toBe(3);
+  });
+
+  it('each server trusts the same public keys as the single server', () => {
+    for (const name of NODES) expect(CLUSTER.services[name]!.environment).toEqual(COMPOSE.services.nats!.environment);
+  });
+
+  it('cluster.conf is the shipped single-server configuration plus routes to exactly the three servers', () => {
+    expect(clusterConf).toMatch(/^include \.\/nats-server\.conf$/m);
+    const listen = /^\s*listen: [\d.]+:(\d+)$/m.exec(clusterConf)?.[1];
+    const routes = [...clusterConf.matchAll(/^\s*(nats-route:\/\/\S+)$/gm)].map((m) => new URL(m[1]!));
+    expect(routes.map((r) => r.hostname).sort()).toEqual(NODES);
+    for (const route of routes) expect(route.port).toBe(listen);
+  });
+
+  it.each(APP_SERVICES)('%s connects to all three servers and starts after each is healthy', (name) => {
+    const urls = clusterEnv(name).NATS_URL!.split(',').map((u) => new URL(u.trim()));
+    expect(urls.map((u) => u.hostname).sort()).toEqual(NODES);
+    for (const url of urls) expect(url.port).toBe('4222');
+    for (const node of NODES) expect(CLUSTER.services[name]!.depends_on?.[node]?.condition).toBe('service_healthy');
+    expect(() => validateEnv(service(name), clusterEnv(name))).not.toThrow();
+  });
+
+  it('the services that create or consume the event streams ask for 3 replicas, one per server', () => {
+    for (const name of ['auth-service', 'tasks-service', 'events-service', 'realtime-service']) expect({ name, replicas: clusterEnv(name).EVENT_STREAM_REPLICAS }).toEqual({ name, replicas: String(NODES.length) });
+  });
+
+  it('without the override the stack stays on one server', () => {
+    expect(Object.keys(COMPOSE.services).filter((n) => n.startsWith('nats'))).toEqual(['nats']);
+    for (const name of APP_SERVICES) expect(env(name).NATS_URL).toBe('nats://nats:4222');
+  });
+});
+
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
   const instructions = dockerfile
@@ -400,8 +504,9 @@ describe('Dockerfile', () => {
     for (const c of copies) expect(c).toMatch(/^COPY --from=build /);
   });
 
-  it('runs node with the gateway by default; its HEALTHCHECK has no curl', () => {
+  it('runs node, with the services\' Node flags, and the gateway by default; its HEALTHCHECK has no curl', () => {
     expect(runtime).toContain('ENTRYPOINT ["node"]');
+    expect(runtime).toContain(`ENV NODE_OPTIONS=${SERVICE_NODE_FLAGS.join(' ')}`);
     expect(runtime).toContain(`CMD ["${entryPoint('gateway')}"]`);
     expect(runtime.find((l) => l.startsWith('HEALTHCHECK'))).toMatch(/CMD \["node", "-e", /);
   });

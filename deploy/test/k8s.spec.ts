@@ -492,7 +492,12 @@ describe('k8s/nats: what the NATS server needs from TaskFlow', () => {
   /** The `$NATS_NKEY_*` variables the shipped roles read. */
   const referenced = [...new Set([...authConf.matchAll(/\$(NATS_NKEY_[A-Z_]+)/g)].map((m) => m[1]!))].sort();
   const values = YAML.parse(readFileSync(join(K8S, 'nats/values.yaml'), 'utf8')) as {
-    config: { merge: Record<string, string> };
+    config: {
+      merge: Record<string, string>;
+      cluster: { enabled: boolean; replicas: number };
+      jetstream: { enabled: boolean; fileStore: { enabled: boolean; pvc: { enabled: boolean; size: string; storageClassName?: string } }; memoryStore?: { enabled: boolean } };
+    };
+    podDisruptionBudget: { enabled: boolean; merge: { spec: { maxUnavailable?: number; minAvailable?: number } } };
     container: { env: Record<string, { valueFrom: { secretKeyRef: { name: string; key: string } } }>; patch: { value: { name: string; mountPath: string } }[] };
     podTemplate: { patch: { value: { name: string; configMap: { name: string } } }[] };
   };
@@ -516,6 +521,47 @@ describe('k8s/nats: what the NATS server needs from TaskFlow', () => {
     const mount = values.container.patch.map((p) => p.value).find((m) => m.name === volume?.name);
     // NATS includes are relative to the chart's /etc/nats-config/nats.conf.
     expect(join('/etc/nats-config', values.config.merge.$include!)).toBe(`${mount?.mountPath}/auth.conf`);
+  });
+
+  it('the Helm values run a three-server cluster with JetStream on a PersistentVolumeClaim per server', () => {
+    expect(values.config.cluster).toMatchObject({ enabled: true, replicas: 3 });
+    expect(values.config.jetstream.enabled).toBe(true);
+    expect(values.config.jetstream.fileStore).toMatchObject({ enabled: true, pvc: { enabled: true } });
+    expect(values.config.jetstream.fileStore.pvc.size).toMatch(/^\d+(Mi|Gi|Ti)$/);
+    // The storage class is the cluster's default unless the operator picks one.
+    expect(values.config.jetstream.fileStore.pvc.storageClassName).toBeUndefined();
+    expect(values.config.jetstream.memoryStore?.enabled).not.toBe(true);
+  });
+
+  it('the NATS PodDisruptionBudget lets a drain take one server at a time, leaving a quorum', () => {
+    expect(values.podDisruptionBudget.enabled).toBe(true);
+    const { maxUnavailable, minAvailable } = values.podDisruptionBudget.merge.spec;
+    expect(minAvailable).toBeUndefined();
+    expect(maxUnavailable).toBe(1);
+    expect(values.config.cluster.replicas - maxUnavailable!).toBeGreaterThan(values.config.cluster.replicas / 2);
+  });
+
+  it('prod connects every service to each server of the cluster by name; replicas of the event streams match the servers', () => {
+    const objects = RENDERED['overlays/prod'];
+    const release = 'nats';
+    const namespace = (YAML.parse(readFileSync(join(K8S, 'nats/kustomization.yaml'), 'utf8')) as { namespace: string }).namespace;
+    const servers = Array.from({ length: values.config.cluster.replicas }, (_, i) => `nats://${release}-${i}.${release}-headless.${namespace}.svc.cluster.local:4222`);
+    for (const d of ofKind<Deployment>(objects, 'Deployment')) {
+      const env = containerEnv(objects, containerOf(d), BASE_SECRET);
+      expect({ name: d.metadata.name, servers: env.NATS_URL?.split(',') }).toEqual({ name: d.metadata.name, servers });
+      // Every service but the gateway creates or consumes a stream.
+      const replicas = d.metadata.name === 'gateway' ? undefined : String(values.config.cluster.replicas);
+      expect({ name: d.metadata.name, replicas: env.EVENT_STREAM_REPLICAS }).toEqual({ name: d.metadata.name, replicas });
+    }
+  });
+
+  it('dev keeps one replica per stream (the default) and the single NATS Service', () => {
+    const objects = RENDERED['overlays/dev'];
+    for (const d of ofKind<Deployment>(objects, 'Deployment')) {
+      const env = containerEnv(objects, containerOf(d), BASE_SECRET);
+      expect(env.EVENT_STREAM_REPLICAS).toBeUndefined();
+      expect(env.NATS_URL).toBe('nats://nats.nats.svc.cluster.local:4222');
+    }
   });
 
   it('every service\'s seed key in taskflow-secrets has a public key for its role', () => {

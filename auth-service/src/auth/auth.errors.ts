@@ -9,4 +9,3 @@ export const emailTaken = () => new RpcError(ErrorCode.CONFLICT, 'Email is alrea
 export const userGone = () => new RpcError(ErrorCode.UNAUTHORIZED, 'User no longer exists');
 export const userNotFound = () => new RpcError(ErrorCode.NOT_FOUND, 'User not found');
 export const adminOnly = () => new RpcError(ErrorCode.FORBIDDEN, 'Admins only');
-export const badCursor = () => new RpcError(ErrorCode.VALIDATION, ['cursor is not a valid cursor']);

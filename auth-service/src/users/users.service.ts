@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_ENV } from '#config';
+import { CursorCodec } from '#cursor';
 import { PAGE_LIMIT_DEFAULT, unsafeTextProblem, type Actor, type ChangeRoleRequest, type Page, type SearchUsersQuery, type UserDto, type UserSummaryDto } from '#contracts';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { AuthEvents } from '../events/auth-events.js';
 import { DataSource } from 'typeorm';
-import { adminOnly, badCursor, userNotFound } from '../auth/auth.errors.js';
+import { adminOnly, userNotFound } from '../auth/auth.errors.js';
 import type { AuthEnv } from '../config/auth.env.js';
 import { toUserDto, toUserSummary } from './user.entity.js';
 import { UsersRepository, type UserPosition } from './users.repository.js';
@@ -13,23 +14,15 @@ import { UsersRepository, type UserPosition } from './users.repository.js';
 const USER_NAME_MAX = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function encodeUserCursor(position: UserPosition): string {
-  return Buffer.from(JSON.stringify([position.name, position.id])).toString('base64url');
-}
-
-export function decodeUserCursor(cursor: string): UserPosition {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+/** Search results' cursors: [name, id], unsigned (the search shows every user's name anyway). */
+const userCursors = new CursorCodec<UserPosition>({
+  write: (position) => [position.name, position.id],
+  read: (value) => {
     // The name reaches a text comparison in SQL: a NUL (or a name no user can have) would be a 500 there.
     const [name, id] = Array.isArray(value) && value.length === 2 ? (value as unknown[]) : [];
-    if (typeof name === 'string' && name.length <= USER_NAME_MAX && !unsafeTextProblem(name) && typeof id === 'string' && UUID.test(id)) {
-      return { name, id };
-    }
-  } catch {
-    // falls through: any undecodable cursor is a client error
-  }
-  throw badCursor();
-}
+    return typeof name === 'string' && name.length <= USER_NAME_MAX && !unsafeTextProblem(name) && typeof id === 'string' && UUID.test(id) ? { name, id } : undefined;
+  },
+});
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
@@ -45,11 +38,11 @@ export class UsersService implements OnApplicationBootstrap {
 
   async search(request: SearchUsersQuery): Promise<Page<UserSummaryDto>> {
     const limit = request.limit ?? PAGE_LIMIT_DEFAULT;
-    const after = request.cursor ? decodeUserCursor(request.cursor) : undefined;
+    const after = request.cursor ? userCursors.decode(request.cursor) : undefined;
     const rows = await this.users.search(request.q?.trim() || undefined, after, limit + 1);
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items: items.map(toUserSummary), nextCursor: rows.length > limit && last ? encodeUserCursor(last) : null };
+    return { items: items.map(toUserSummary), nextCursor: rows.length > limit && last ? userCursors.encode(last) : null };
   }
 
   async find(ids: string[]): Promise<UserSummaryDto[]> {

@@ -21,6 +21,12 @@ describe('page cursor', () => {
     expect(decodeCursor('events', cursor)).toEqual({ at, id });
   });
 
+  it('still reads cursors clients hold from before the shared codec (#cursor)', () => {
+    const before = 'WyJldmVudHMiLCIyMDI2LTExLTI1VDEyOjAwOjAwLjEyM1oiLCIwYjdjOWIxZi0zYTNiLTRjMWUtOWE1Ny0wYjdjOWIxZjNmMWEiXQ';
+    expect(decodeCursor('events', before)).toEqual({ at, id });
+    expect(encodeCursor('events', { at, id })).toBe(before);
+  });
+
   it("refuses the other list's cursor", () => {
     expect(refused('notifications', encodeCursor('events', { at, id }))).toBe(true);
   });

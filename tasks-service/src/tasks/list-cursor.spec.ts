@@ -25,6 +25,12 @@ describe('ListCursorCodec', () => {
     expect(codec.decode(cursor, 'createdAt', 'desc')).toEqual(position);
   });
 
+  it('still reads cursors clients hold from before the shared codec (#cursor)', () => {
+    const before = 'T7HvUDVvvEq8sqSiK02Z1P4D74N7Dk885SMpEo6QBiJ7InMiOiJjcmVhdGVkQXQiLCJvIjoiZGVzYyIsInYiOiIyMDMwLTAxLTAxIDAwOjAwOjAwLjEyMzQ1NiswMCIsImlkIjoiNTU1NTU1NTUtNTU1NS00NTU1LTg1NTUtNTU1NTU1NTU1NTU1In0';
+    expect(codec.decode(before, 'createdAt', 'desc')).toEqual(position);
+    expect(codec.encode('createdAt', 'desc', position)).toBe(before);
+  });
+
   it('refuses a cursor made for another sort or order', () => {
     const cursor = codec.encode('createdAt', 'desc', position);
     refused(() => codec.decode(cursor, 'createdAt', 'asc'));

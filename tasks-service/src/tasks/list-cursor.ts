@@ -1,10 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TASK_SORTS, SORT_ORDERS, type SortOrder, type TaskSort } from '#contracts';
-import { badCursor } from './tasks.errors.js';
+import { badCursor, CursorCodec } from '#cursor';
 import type { ListPosition } from './list-query.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAC_BYTES = 32;
 /** timestamptz as PostgreSQL prints it: `2030-01-01 00:00:00.123456+00`, `+05:30`, `... BC`. */
 const PG_TIMESTAMPTZ = /^(\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-]\d{2}(:\d{2}(:\d{2})?)?( BC)?$/;
 
@@ -42,52 +40,46 @@ interface CursorBody {
   id: string;
 }
 
+/** Exactly {s, o, v, id}, with a sort key of the sort's type; undefined otherwise. */
+function readBody(value: unknown): CursorBody | undefined {
+  const parsed = value as Partial<CursorBody> | null;
+  if (
+    !parsed ||
+    typeof parsed !== 'object' ||
+    Array.isArray(parsed) ||
+    !TASK_SORTS.includes(parsed.s as TaskSort) ||
+    !SORT_ORDERS.includes(parsed.o as SortOrder) ||
+    Object.keys(parsed).length !== 4 ||
+    typeof parsed.v !== 'string' ||
+    !isSortValue(parsed.s as TaskSort, parsed.v) ||
+    typeof parsed.id !== 'string' ||
+    !UUID.test(parsed.id)
+  ) {
+    return undefined;
+  }
+  return parsed as CursorBody;
+}
+
 /**
- * Opaque list cursors: base64url(HMAC-SHA256(body) ‖ body), body = JSON {sort, order,
- * value, id}. Only base64url characters (the contract's cursor pattern). A cursor that was
- * tampered with, is garbage, does not decode to exactly that shape with a sort key of the
- * sort's type, or belongs to another sort or order is refused.
+ * List cursors of tasks, projects and comments: the signed cursor of `#cursor` over JSON
+ * {sort, order, value, id}. Signed because the sort key reaches a SQL cast and the position is
+ * not bounded by a visibility filter the way events' is. A cursor that belongs to another
+ * sort or order is refused too.
  */
 export class ListCursorCodec {
-  constructor(private readonly secret: string) {}
+  private readonly codec: CursorCodec<CursorBody>;
+
+  constructor(secret: string) {
+    this.codec = new CursorCodec({ write: (body: CursorBody) => body, read: readBody }, secret);
+  }
 
   encode(sort: TaskSort, order: SortOrder, position: ListPosition): string {
-    const body = Buffer.from(JSON.stringify({ s: sort, o: order, v: position.value, id: position.id } satisfies CursorBody));
-    return Buffer.concat([this.mac(body), body]).toString('base64url');
+    return this.codec.encode({ s: sort, o: order, v: position.value, id: position.id });
   }
 
   decode(cursor: string, sort: TaskSort, order: SortOrder): ListPosition {
-    const raw = Buffer.from(cursor, 'base64url');
-    if (raw.length <= MAC_BYTES || raw.toString('base64url') !== cursor) throw badCursor();
-    const mac = raw.subarray(0, MAC_BYTES);
-    const body = raw.subarray(MAC_BYTES);
-    if (!timingSafeEqual(mac, this.mac(body))) throw badCursor();
-    let value: unknown;
-    try {
-      value = JSON.parse(body.toString('utf8'));
-    } catch {
-      throw badCursor();
-    }
-    const parsed = value as Partial<CursorBody> | null;
-    if (
-      !parsed ||
-      typeof parsed !== 'object' ||
-      Array.isArray(parsed) ||
-      !TASK_SORTS.includes(parsed.s as TaskSort) ||
-      !SORT_ORDERS.includes(parsed.o as SortOrder) ||
-      Object.keys(parsed).length !== 4 ||
-      typeof parsed.v !== 'string' ||
-      !isSortValue(parsed.s as TaskSort, parsed.v) ||
-      typeof parsed.id !== 'string' ||
-      !UUID.test(parsed.id)
-    ) {
-      throw badCursor();
-    }
-    if (parsed.s !== sort || parsed.o !== order) throw badCursor();
-    return { value: parsed.v, id: parsed.id };
-  }
-
-  private mac(body: Buffer): Buffer {
-    return createHmac('sha256', this.secret).update(body).digest();
+    const body = this.codec.decode(cursor);
+    if (body.s !== sort || body.o !== order) throw badCursor();
+    return { value: body.v, id: body.id };
   }
 }

@@ -16,7 +16,6 @@ export const nothingToChange = () => new RpcError(ErrorCode.VALIDATION, ['nothin
 export const versionConflict = (current: TaskDto) =>
   new RpcError(ErrorCode.CONFLICT, 'Task was changed by someone else; reload it and retry', { current } satisfies TaskConflictDetails);
 export const unknownAssignee = () => new RpcError(ErrorCode.VALIDATION, ['userId does not refer to an existing user']);
-export const badCursor = () => new RpcError(ErrorCode.VALIDATION, ['cursor is not a valid cursor']);
 /** The gateway has answered 504 (or is about to): nothing was written, a retry is safe. */
 export const outOfTime = () => new RpcError(ErrorCode.TIMEOUT, 'The request ran out of time; nothing was changed');
 /** 409 (not 422): the key is taken by another request, as a unique value is; retry with a new key. */
