@@ -5,18 +5,16 @@ import { TASK_EVENTS_STREAM } from '#contracts';
 import { APP_ENV } from '#config';
 import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME, type RealtimeEnv } from '../config/realtime.env.js';
-import { describeError, DurableConsumer, jsonBody } from '../jetstream/durable-consumer.js';
+import { DurableConsumer, jsonBody } from '../jetstream/durable-consumer.js';
 import { REDIS } from '../redis/redis.module.js';
 import { isRoutableCommentEvent } from '../comments/comment-fanout.js';
 import { isRoutableProjectEvent } from '../projects/project-fanout.js';
+import { EmissionBatch } from './emission-batch.js';
 import { isRoutableTaskEvent } from './task-fanout.js';
 import { TasksGateway } from './tasks.gateway.js';
 
 /** One durable pull consumer shared by every replica: each event is handled by exactly one of them. */
 export const TASK_EVENTS_CONSUMER = SERVICE_NAME;
-/** An event redelivered (its ack lost) within this time is not emitted twice. */
-const EMITTED_TTL_S = 600;
-const emittedKey = (eventId: string) => `realtime:emitted:${eventId}`;
 
 /**
  * Fans task events out to sockets. A live feed: the consumer starts at new messages when
@@ -27,13 +25,15 @@ const emittedKey = (eventId: string) => `realtime:emitted:${eventId}`;
 export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TaskEventsConsumer.name);
   private readonly consumer: DurableConsumer;
+  private readonly batch: EmissionBatch;
 
   constructor(
     nats: NatsRpcClient,
     @Inject(APP_ENV) env: RealtimeEnv,
     private readonly gateway: TasksGateway,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
   ) {
+    this.batch = new EmissionBatch(redis);
     this.consumer = new DurableConsumer(nats, {
       replicas: env.EVENT_STREAM_REPLICAS,
       stream: TASK_EVENTS_STREAM,
@@ -50,38 +50,20 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
   }
 
   /** Stops pulling and lets the event in hand finish; unacked ones go to another replica. */
-  beforeApplicationShutdown(): Promise<void> {
-    return this.consumer.stop();
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+    await this.batch.drain();
   }
 
-  private async handle(message: JsMsg): Promise<void> {
+  private handle(message: JsMsg): Promise<void> {
     const event = jsonBody(message);
-    if (isRoutableProjectEvent(event)) return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitProjectEvent(event));
-    if (isRoutableCommentEvent(event)) return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitCommentEvent(event));
+    if (isRoutableProjectEvent(event)) return this.batch.add({ message, eventId: event.eventId, type: event.type, emit: () => this.gateway.emitProjectEvent(event) });
+    if (isRoutableCommentEvent(event)) return this.batch.add({ message, eventId: event.eventId, type: event.type, emit: () => this.gateway.emitCommentEvent(event) });
     if (!isRoutableTaskEvent(event)) {
       this.logger.warn(`Dropping an unroutable message on ${message.subject} (seq ${message.seq})`);
       message.term();
-      return;
+      return Promise.resolve();
     }
-    return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitTaskEvent(event));
-  }
-
-  private async emitOnce(message: JsMsg, eventId: string, type: string, emit: () => void | Promise<void>): Promise<void> {
-    try {
-      if (await this.firstEmission(eventId)) await emit();
-      message.ack();
-    } catch (error) {
-      this.logger.error(`Emitting ${type} ${eventId} failed: ${describeError(error)}`);
-      message.nak(1000);
-    }
-  }
-
-  /** Delivery is at least once; a redelivered event is acked without a second emit. Redis down: emit. */
-  private async firstEmission(eventId: string): Promise<boolean> {
-    try {
-      return (await this.redis.set(emittedKey(eventId), '1', 'EX', EMITTED_TTL_S, 'NX')) === 'OK';
-    } catch {
-      return true;
-    }
+    return this.batch.add({ message, eventId: event.eventId, type: event.type, emit: () => this.gateway.emitTaskEvent(event) });
   }
 }
