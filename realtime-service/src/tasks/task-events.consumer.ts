@@ -1,14 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Redis } from 'ioredis';
-import { TASK_EVENTS_STREAM } from '#contracts';
+import { EventSchemaError, TASK_EVENTS_STREAM, TaskStreamContract, type StreamEvent } from '#contracts';
 import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME } from '../config/realtime.env.js';
-import { describeError, DurableConsumer, jsonBody } from '../jetstream/durable-consumer.js';
+import { describeError, DurableConsumer } from '../jetstream/durable-consumer.js';
+import { RealtimeMetrics } from '../metrics/realtime-metrics.service.js';
 import { REDIS } from '../redis/redis.module.js';
-import { isRoutableCommentEvent } from '../comments/comment-fanout.js';
-import { isRoutableProjectEvent } from '../projects/project-fanout.js';
-import { isRoutableTaskEvent } from './task-fanout.js';
 import { TasksGateway } from './tasks.gateway.js';
 
 /** One durable pull consumer shared by every replica: each event is handled by exactly one of them. */
@@ -31,6 +29,7 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
     nats: NatsRpcClient,
     private readonly gateway: TasksGateway,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly metrics: RealtimeMetrics,
   ) {
     this.consumer = new DurableConsumer(nats, {
       stream: TASK_EVENTS_STREAM,
@@ -52,15 +51,31 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async handle(message: JsMsg): Promise<void> {
-    const event = jsonBody(message);
-    if (isRoutableProjectEvent(event)) return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitProjectEvent(event));
-    if (isRoutableCommentEvent(event)) return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitCommentEvent(event));
-    if (!isRoutableTaskEvent(event)) {
-      this.logger.warn(`Dropping an unroutable message on ${message.subject} (seq ${message.seq})`);
-      message.term();
-      return;
+    const parsed = this.decode(message);
+    switch (parsed?.kind) {
+      case undefined:
+        return;
+      case 'project':
+        return this.emitOnce(message, parsed.event.eventId, parsed.event.type, () => this.gateway.emitProjectEvent(parsed.event));
+      case 'comment':
+        return this.emitOnce(message, parsed.event.eventId, parsed.event.type, () => this.gateway.emitCommentEvent(parsed.event));
+      case 'task':
+        return this.emitOnce(message, parsed.event.eventId, parsed.event.type, () => this.gateway.emitTaskEvent(parsed.event));
     }
-    return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitTaskEvent(event));
+  }
+
+  /** The event, checked by its contract; a message it refuses is terminated here (undefined). */
+  private decode(message: JsMsg): StreamEvent<typeof TaskStreamContract.contracts> | undefined {
+    try {
+      return TaskStreamContract.decode(message.data);
+    } catch (error) {
+      if (!(error instanceof EventSchemaError)) throw error;
+      // No retry can fix it, and realtime keeps no dead letters (events-service does): count it, say why, end it.
+      this.metrics.rejected(message.subject);
+      this.logger.warn(`Terminating a message on ${message.subject} (seq ${message.seq}): ${error.reason}`);
+      message.term(error.reason.slice(0, 200));
+      return undefined;
+    }
   }
 
   private async emitOnce(message: JsMsg, eventId: string, type: string, emit: () => void | Promise<void>): Promise<void> {
