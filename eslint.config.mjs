@@ -6,6 +6,7 @@
 // - Type-aware rules that catch bugs tsc lets through: promises nobody awaits or catches,
 //   promises handed to callers that ignore them, switches that miss a union member.
 // - taskflow/route-access: every gateway route is @Public() or @ApiBearerAuth().
+// - taskflow/event-publish: production code publishes an event only from its contract's encode().
 // tools/eslint/fixtures/ holds code that must FAIL these rules (tools/eslint/lint-rules.spec.ts
 // lints it through ESLint's API); it is ignored here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -15,8 +16,8 @@ import taskflow from './tools/eslint/route-access.mjs';
 
 const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'];
 
-/** The libraries contracts may use: validation, transformation and the OpenAPI metadata on the same classes. */
-const CONTRACTS_EXTERNALS = ['class-validator', 'class-transformer', '@nestjs/swagger'];
+/** The libraries contracts may use: class-validator, class-transformer and the OpenAPI metadata on the request classes; zod for the event schemas (libs/contracts/src/events). */
+const CONTRACTS_EXTERNALS = ['class-validator', 'class-transformer', '@nestjs/swagger', 'zod'];
 
 /** The top-level projects (apps and the composition root; libs live under libs/), from their project.json. */
 const TOP_PROJECTS = readdirSync(import.meta.dirname)
@@ -81,4 +82,6 @@ export default tseslint.config(
   { files: COMPOSITION_FILES, ignores: TESTS, rules: { '@nx/enforce-module-boundaries': boundaries(false, APP_ENTRIES) } },
   // Every file, not only *.controller.ts: the rule looks for @Controller classes itself.
   { files: ['gateway/src/**/*.ts'], rules: { 'taskflow/route-access': 'error' } },
+  // Tests and their helpers (libs/testing) publish hand-made, also malformed, events on purpose, to see consumers refuse them.
+  { files: ['**/src/**/*.ts'], ignores: [...TESTS, 'libs/testing/**'], rules: { 'taskflow/event-publish': 'error' } },
 );

@@ -211,13 +211,15 @@ describe('events-service consumption', () => {
   it('parks a poison message in dead_letters and keeps processing the next one', async () => {
     const seqJson = await publishRaw(nc, 'tasks.events.updated', '{not json');
     const seqShape = await publishRaw(nc, 'tasks.events.updated', JSON.stringify({ ...taskEvent(), taskId: { $gt: '' } }));
+    // A field the contract does not name is refused with its name, never dropped on the way to the log.
+    const seqUnknown = await publishRaw(nc, 'tasks.events.updated', JSON.stringify({ ...taskEvent(), labels: ['urgent'] }));
     const next = taskEvent();
     await publishTaskEvent(nc, next);
     await waitLogged(next.eventId);
     const parked = await waitFor(
       async () => {
-        const rows = await db.collection('dead_letters').find({ stream: TASK_EVENTS_STREAM, streamSequence: { $in: [seqJson, seqShape] } }).toArray();
-        return rows.length === 2 ? rows : undefined;
+        const rows = await db.collection('dead_letters').find({ stream: TASK_EVENTS_STREAM, streamSequence: { $in: [seqJson, seqShape, seqUnknown] } }).toArray();
+        return rows.length === 3 ? rows : undefined;
       },
       10000,
       'dead letters',
@@ -226,6 +228,7 @@ describe('events-service consumption', () => {
     expect(byJson).toMatchObject({ subject: 'tasks.events.updated', raw: '{not json', encoding: 'utf8', kind: 'poison', reason: 'not valid JSON' });
     expect(byJson.deliveryCount).toBeLessThanOrEqual(MAX_DELIVER);
     expect(parked.find((row) => row.streamSequence === seqShape)!.reason).toMatch(/taskId/);
+    expect(parked.find((row) => row.streamSequence === seqUnknown)!.reason).toMatch(/not a valid task event: .*Unrecognized key: "labels"/);
   });
 });
 

@@ -63,6 +63,19 @@ describe('handshake', () => {
 });
 
 describe('task events', () => {
+  it('terminate a message their contract refuses, count it, and go on with the next', async () => {
+    const user = await ctx.user();
+    const log = await ctx.socket(replica, user);
+    const refused = makeTaskEvent({ audience: [user.id] });
+    await ctx.js.publish('tasks.events.created', JSON.stringify({ ...refused, labels: ['urgent'] }), { msgID: refused.eventId });
+    const next = await ctx.publish(makeTaskEvent({ audience: [user.id] }));
+    await log.waitFor('task:created', (event) => event.eventId === next.eventId);
+    // One consumer, in stream order: the refused message was settled before the next one.
+    expect(countOf(log, 'task:created', refused.eventId)).toBe(0);
+    const rejected = /realtime_messages_rejected_total\{[^}]*subject="tasks\.events"[^}]*\} [1-9]/;
+    await waitFor(async () => rejected.test(await (await fetch(`${replica.baseUrl}/metrics`)).text()) || undefined, 5000, 'the rejection counted');
+  });
+
   it('reach every socket of every audience user and admins exactly once, and nobody else', async () => {
     const [owner, assignee, admin, outsider] = await Promise.all([ctx.user(), ctx.user(), ctx.user('admin'), ctx.user()]);
     const ownerSockets = [await ctx.socket(replica, owner), await ctx.socket(replica, owner)];

@@ -86,3 +86,14 @@ describe('gateway routes declare their access (taskflow/route-access)', () => {
     expect(rulesIn('gateway/src/lint-fixture/declared.controller.ts')).toEqual([]);
   });
 });
+
+describe('events are published through their contract (taskflow/event-publish)', () => {
+  it('a .publish() of an event subject with a hand-made body fails, whatever names the subject', () => {
+    expect(rulesIn('events-service/src/publishes-raw-event.ts')).toEqual(['taskflow/event-publish', 'taskflow/event-publish', 'taskflow/event-publish']);
+    expect(messagesIn('events-service/src/publishes-raw-event.ts')).toMatch(/NOTIFICATION_CREATED_SUBJECT by hand skips the event schema/);
+  });
+
+  it("publishing a contract's encoded message passes every rule", () => {
+    expect(rulesIn('events-service/src/publishes-through-contract.ts')).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, authEventSubject, type AuthEvent, type AuthEventType, type SessionsRevokedData } from '#contracts';
+import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, AuthEventContract, type AuthEvent, type AuthEventType, type SessionsRevokedData } from '#contracts';
 import { currentRequestId } from '#logging';
 import { eventStreamConfig, insertOutboxRow, OutboxSignal, type OutboxMessage } from '#outbox';
 
@@ -17,7 +17,7 @@ export interface AuthEventInput {
   userId: string | null;
   actorId: string | null;
   /** Details for the log; never a password or a token. */
-  data?: Record<string, unknown>;
+  data?: AuthEvent['data'];
 }
 
 export function buildAuthEvent(type: AuthEventType, input: AuthEventInput, now = new Date()): OutboxMessage<AuthEvent> {
@@ -30,7 +30,7 @@ export function buildAuthEvent(type: AuthEventType, input: AuthEventInput, now =
     data: input.data ?? {},
     requestId: currentRequestId() ?? null,
   };
-  return { eventId: payload.eventId, subject: authEventSubject(type), payload };
+  return AuthEventContract.encode(payload);
 }
 
 /** Auth events go out through the outbox: written with the change they describe, published by the relay. */

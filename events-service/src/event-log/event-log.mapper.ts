@@ -1,5 +1,5 @@
 import type { EventLogDto } from '#contracts';
-import type { ParsedEvent } from '../ingest/event-validation.js';
+import type { ParsedEvent } from '../ingest/parse-event.js';
 import type { EventLog } from './event-log.schema.js';
 
 /** The log entry of a validated event (without createdAt, which the repository sets on insert). */

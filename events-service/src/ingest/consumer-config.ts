@@ -1,7 +1,7 @@
 import { AckPolicy, DeliverPolicy, ReplayPolicy, type ConsumerConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, TASK_EVENTS_STREAM } from '#contracts';
-import type { EventSource } from './event-validation.js';
+import type { EventSource } from './parse-event.js';
 
 /** One durable consumer per stream, shared by every replica: that is how replicas split the work. */
 export const CONSUMER_NAME = 'events-service';

@@ -6,7 +6,7 @@ import { EventLogRepository } from '../event-log/event-log.repository.js';
 import { notificationsFor, projectNotificationsFor } from '../notifications/notification.factory.js';
 import { toNotificationDto } from '../notifications/notification.mapper.js';
 import { NotificationsRepository } from '../notifications/notifications.repository.js';
-import type { ParsedEvent } from './event-validation.js';
+import type { ParsedEvent } from './parse-event.js';
 import { IngestMetrics } from './ingest.metrics.js';
 
 /** Users an assignment added: in the task after it, not before. */

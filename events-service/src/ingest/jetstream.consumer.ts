@@ -10,13 +10,13 @@ import {
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { APP_ENV } from '#config';
 import { consumerReplicas, CONSUME_IDLE_HEARTBEAT_MS, isTransientJetStreamError, natsConnectionOptions, termCapability, warnOnReplicaMismatch } from '#nats';
-import { NOTIFICATION_CREATED_SUBJECT, type NotificationCreatedMessage } from '#contracts';
+import { NotificationCreatedContract, type NotificationCreatedMessage } from '#contracts';
 import { REQUEST_ID_HEADER, runWithRequestContext, sanitizeRequestId } from '#logging';
 import type { EventsEnv } from '../config/events.env.js';
 import { SERVICE_NAME } from '../database/database.module.js';
 import { ackWaitMs, CONSUMED_STREAMS, CONSUMER_NAME, consumerConfig, consumerUpdate, retryDelayMs, type ConsumedStream } from './consumer-config.js';
 import { DeadLettersRepository } from './dead-letters.repository.js';
-import { parseEvent, PoisonMessageError, type ParsedEvent } from './event-validation.js';
+import { parseEvent, PoisonMessageError, type ParsedEvent } from './parse-event.js';
 import { IngestMetrics } from './ingest.metrics.js';
 import { MessageBatcher } from './message-batcher.js';
 import { EventIngestService } from './ingest.service.js';
@@ -312,7 +312,8 @@ export class JetStreamEventConsumer implements OnApplicationBootstrap, BeforeApp
     try {
       const messageHeaders = headers();
       messageHeaders.set(REQUEST_ID_HEADER, requestId);
-      connection.publish(NOTIFICATION_CREATED_SUBJECT, JSON.stringify(message), { headers: messageHeaders });
+      const announcement = NotificationCreatedContract.encode(message);
+      connection.publish(announcement.subject, announcement.json, { headers: messageHeaders });
     } catch (error) {
       this.logger.warn({ err: describe(error) }, 'Could not announce a notification');
     }

@@ -3,7 +3,7 @@ import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, Length } from 'cla
 import { PageQuery, type Page } from './common.js';
 import { defineRequest } from './define.js';
 import { SafeText } from './safe-text.js';
-import { TASK_EVENTS_SUBJECT_PREFIX, type TaskDto } from './tasks.contract.js';
+import { TASK_EVENTS_SUBJECT_PREFIX } from './tasks.contract.js';
 
 export const COMMENT_BODY_MAX = 5_000;
 /** More mentions than this in one comment is not a conversation; it is a broadcast. */
@@ -78,24 +78,6 @@ export type CommentEventType = (typeof COMMENT_EVENT_TYPES)[number];
 /** Comment events travel with the task's events: `task.commented` → `tasks.events.commented`. */
 export function commentEventSubject(type: CommentEventType): string {
   return `${TASK_EVENTS_SUBJECT_PREFIX}.${type.slice('task.'.length)}`;
-}
-
-export interface CommentEvent {
-  eventId: string;
-  type: CommentEventType;
-  taskId: string;
-  projectId: string | null;
-  actorId: string;
-  occurredAt: string;
-  /** The task as it is (its title for notifications, owner and assignees). */
-  task: TaskDto;
-  /** After the change; for `task.comment_deleted`, as it was. */
-  comment: CommentDto;
-  /** Who is newly mentioned by this change (all mentions on create, added ones on edit, none on delete). */
-  newMentionIds: string[];
-  /** Owner, assignees and the project's members. Admins see all. */
-  audience: string[];
-  requestId: string | null;
 }
 
 export const CommentsContract = {

@@ -4,8 +4,10 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID }
 import { EmptyRequest, PageQuery, type Page } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
 import { COMMENT_EVENT_TYPES, CommentDto } from './comments.contract.js';
-import { PROJECT_EVENT_TYPES, type ProjectEvent, type ProjectEventType, type ProjectSnapshot } from './projects.contract.js';
-import { TASK_EVENT_TYPES, TaskDto, type TaskEvent } from './tasks.contract.js';
+import type { ProjectEvent } from './events/project.events.js';
+import type { TaskEvent } from './events/task.events.js';
+import { PROJECT_EVENT_TYPES, type ProjectEventType, type ProjectSnapshot } from './projects.contract.js';
+import { TASK_EVENT_TYPES, TaskDto } from './tasks.contract.js';
 
 // ---- Auth events (published by auth-service to JetStream, logged by events-service) ----
 
@@ -17,19 +19,6 @@ export const AUTH_EVENTS_SUBJECT_PREFIX = 'auth.events';
 /** `user.login_failed` → `auth.events.login_failed`. */
 export function authEventSubject(type: AuthEventType): string {
   return `${AUTH_EVENTS_SUBJECT_PREFIX}.${type.slice('user.'.length)}`;
-}
-
-export interface AuthEvent {
-  eventId: string;
-  type: AuthEventType;
-  /** The user the event is about (null for a failed login with an unknown email). */
-  userId: string | null;
-  /** Who did it: the user themself, or the admin for a role change. */
-  actorId: string | null;
-  occurredAt: string;
-  /** e.g. `{ email }` for login_failed, `{ from, to }` for role_changed. Never a password. */
-  data: Record<string, unknown>;
-  requestId: string | null;
 }
 
 /** Why logins were revoked: `data.reason` of a `user.logout` event. */
@@ -171,11 +160,6 @@ export class ReadAllResponseDto {
 
 /** Published on core NATS for realtime-service when a notification is created. */
 export const NOTIFICATION_CREATED_SUBJECT = 'notifications.created';
-export interface NotificationCreatedMessage {
-  userId: string;
-  notification: NotificationDto;
-}
-
 export const EventsContract = {
   ping: defineRequest<Record<string, never>, PingResponse>('events.ping'),
   list: defineRequest<ListEventsQuery, Page<EventLogDto>>('events.list'),

@@ -8,3 +8,5 @@ export * from './projects.contract.js';
 export * from './events.contract.js';
 export * from './realtime.contract.js';
 export * from './comments.contract.js';
+export * from './define-event.js';
+export * from './events/index.js';

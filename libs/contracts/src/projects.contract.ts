@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, MaxLength, Min } fro
 import { PageQuery, type Page } from './common.js';
 import { defineRequest } from './define.js';
 import { SafeText } from './safe-text.js';
-import { TASK_EVENTS_SUBJECT_PREFIX, type FieldChange } from './tasks.contract.js';
+import { TASK_EVENTS_SUBJECT_PREFIX } from './tasks.contract.js';
 
 export const PROJECT_ROLES = ['viewer', 'editor', 'manager'] as const;
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
@@ -162,23 +162,6 @@ export const TASK_EVENTS_STREAM_SUBJECTS = [`${TASK_EVENTS_SUBJECT_PREFIX}.>`, `
 /** `project.member_added` → `projects.events.member_added`. */
 export function projectEventSubject(type: ProjectEventType): string {
   return `${PROJECT_EVENTS_SUBJECT_PREFIX}.${type.slice('project.'.length)}`;
-}
-
-export interface ProjectEvent {
-  eventId: string;
-  type: ProjectEventType;
-  projectId: string;
-  actorId: string;
-  occurredAt: string;
-  /** The project after the change (for `project.deleted`, as it was). */
-  project: ProjectSnapshot;
-  /** For member events: whose membership, and the role (for a removal, the role they had). */
-  member?: { userId: string; role: ProjectRole };
-  /** For `project.updated` (name, description) and `project.member_role_changed` (role). */
-  changes?: Partial<Record<ProjectChangeableField | 'role', FieldChange>>;
-  /** The members (a removed member included). Admins see all. */
-  audience: string[];
-  requestId: string | null;
 }
 
 export const ProjectsContract = {

@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EmptyRequest } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
-import type { CommentEvent } from './comments.contract.js';
 import type { NotificationDto, SessionRevocationReason } from './events.contract.js';
-import type { ProjectEvent } from './projects.contract.js';
-import type { TaskEvent } from './tasks.contract.js';
+import type { CommentEvent } from './events/comment.events.js';
+import type { ProjectEvent } from './events/project.events.js';
+import type { TaskEvent } from './events/task.events.js';
 
 /** Socket.IO namespace and path served by realtime-service. */
 export const REALTIME_NAMESPACE = '/tasks';

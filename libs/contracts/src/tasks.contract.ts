@@ -230,23 +230,6 @@ export interface FieldChange<T = unknown> {
   to: T;
 }
 
-export interface TaskEvent {
-  eventId: string;
-  type: TaskEventType;
-  taskId: string;
-  actorId: string;
-  occurredAt: string;
-  /** The project of the task (null for none; absent in events written before projects). For a move, the new one. */
-  projectId?: string | null;
-  /** The task after the change (for `task.deleted`, as it was when deleted). */
-  task: TaskDto;
-  /** For `task.updated` (and assignment changes: `assigneeIds`): field → {from, to}. */
-  changes?: Partial<Record<TaskChangeableField | 'assigneeIds' | 'projectId', FieldChange>>;
-  /** Users who may see the event: owner, assignees and the project's members (a removed assignee, a former project's members included). Admins see all. */
-  audience: string[];
-  requestId: string | null;
-}
-
 export const TasksContract = {
   ping: defineRequest<Record<string, never>, PingResponse>('tasks.ping'),
   create: defineRequest<CreateTaskRequest, TaskDto>('tasks.create'),

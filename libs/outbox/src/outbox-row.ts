@@ -1,17 +1,20 @@
+import type { EventMessage } from '#contracts';
+
 /** Anything that runs SQL inside the caller's transaction (a TypeORM EntityManager or QueryRunner). */
 export interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
 
-export interface OutboxMessage<Payload = unknown> {
-  eventId: string;
-  subject: string;
-  payload: Payload;
-}
+/**
+ * An event its contract validated (`EventContract.encode` in libs/contracts): the only kind
+ * of message an outbox takes, so no event is written without its schema. The relay publishes
+ * it with `eventId` as the message id.
+ */
+export type OutboxMessage<Payload extends { eventId: string } = { eventId: string }> = EventMessage<Payload>;
 
 /** Must run in the transaction of the change it describes: both commit, or neither. */
 export async function insertOutboxRow(db: Queryable, table: string, message: OutboxMessage): Promise<void> {
-  await db.query(`INSERT INTO ${table} (event_id, subject, payload) VALUES ($1, $2, $3)`, [message.eventId, message.subject, JSON.stringify(message.payload)]);
+  await db.query(`INSERT INTO ${table} (event_id, subject, payload) VALUES ($1, $2, $3)`, [message.payload.eventId, message.subject, message.json]);
 }
 
 /** The DDL of an outbox table, for a service's migration. */

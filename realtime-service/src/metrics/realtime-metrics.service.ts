@@ -9,6 +9,7 @@ export class RealtimeMetrics {
   readonly connectedSockets: Gauge;
   readonly eventsEmitted: Counter<'event'>;
   readonly emitLag: Histogram<'event'>;
+  readonly messagesRejected: Counter<'subject'>;
 
   constructor() {
     this.registry.setDefaultLabels({ service: SERVICE_NAME });
@@ -27,5 +28,16 @@ export class RealtimeMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [this.registry],
     });
+    this.messagesRejected = new Counter({
+      name: 'realtime_messages_rejected_total',
+      help: 'Messages that failed their event contract (terminated or dropped, never emitted), by subject prefix',
+      labelNames: ['subject'],
+      registers: [this.registry],
+    });
+  }
+
+  /** Counts a message its contract refused; the label is the subject without its last token, so it stays bounded. */
+  rejected(subject: string): void {
+    this.messagesRejected.inc({ subject: subject.slice(0, Math.max(0, subject.lastIndexOf('.'))) || subject });
   }
 }

@@ -1,11 +1,10 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Msg, Subscription } from '@nats-io/transport-node';
-import { NOTIFICATION_CREATED_SUBJECT } from '#contracts';
+import { EventSchemaError, NOTIFICATION_CREATED_SUBJECT, NotificationCreatedContract } from '#contracts';
 import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME } from '../config/realtime.env.js';
-import { jsonBody } from '../jetstream/durable-consumer.js';
+import { RealtimeMetrics } from '../metrics/realtime-metrics.service.js';
 import { TasksGateway } from '../tasks/tasks.gateway.js';
-import { parseNotificationCreated } from './notification-message.js';
 
 /**
  * `notifications.created` on core NATS, in the service's queue group: one replica takes each
@@ -20,6 +19,7 @@ export class NotificationsSubscriber implements OnApplicationBootstrap, BeforeAp
   constructor(
     private readonly nats: NatsRpcClient,
     private readonly gateway: TasksGateway,
+    private readonly metrics: RealtimeMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -43,13 +43,20 @@ export class NotificationsSubscriber implements OnApplicationBootstrap, BeforeAp
     });
   }
 
+  /** Core NATS: nothing to terminate or redeliver, so a message its contract refuses is counted, logged and dropped. */
   private handle(message: Msg): void {
-    const raw = jsonBody(message);
-    const parsed = parseNotificationCreated(raw);
-    if (!parsed) {
-      this.logger.warn(`Dropping a malformed ${NOTIFICATION_CREATED_SUBJECT} message`);
-      return;
+    try {
+      const parsed = NotificationCreatedContract.parse(unwrapNestPacket(JSON.parse(message.string())));
+      this.gateway.emitNotification(parsed.userId, parsed.notification);
+    } catch (error) {
+      const reason = error instanceof EventSchemaError ? error.reason : 'not valid JSON';
+      this.metrics.rejected(message.subject);
+      this.logger.warn(`Dropping a ${NOTIFICATION_CREATED_SUBJECT} message: ${reason}`);
     }
-    this.gateway.emitNotification(parsed.userId, parsed.notification);
   }
+}
+
+/** The message comes bare or wrapped in Nest's `{pattern, data}` packet (as a ClientProxy.emit sends it). */
+export function unwrapNestPacket(raw: unknown): unknown {
+  return typeof raw === 'object' && raw !== null && 'pattern' in raw && 'data' in raw ? (raw as { data: unknown }).data : raw;
 }

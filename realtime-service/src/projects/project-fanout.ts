@@ -1,5 +1,5 @@
 import type { ClientProjectEvent, ProjectEvent, ProjectEventType, ServerToClientEvents } from '#contracts';
-import { ADMINS_ROOM, isUuid, taskRoom, userRoom } from '../tasks/task-fanout.js';
+import { ADMINS_ROOM, taskRoom, userRoom } from '../tasks/task-fanout.js';
 
 export type ProjectClientEventName = Exclude<Extract<keyof ServerToClientEvents, `project:${string}`>, 'project:removed'>;
 
@@ -37,23 +37,4 @@ export function projectTaskRooms(projectTasks: Record<string, string> | undefine
   return Object.entries(projectTasks ?? {})
     .filter(([, project]) => project === projectId)
     .map(([taskId]) => taskRoom(taskId));
-}
-
-const TYPES = new Set<string>(Object.keys(PROJECT_CLIENT_EVENTS));
-
-/** A project event on the stream we can route: anything else is dropped. */
-export function isRoutableProjectEvent(value: unknown): value is ProjectEvent {
-  if (typeof value !== 'object' || value === null) return false;
-  const event = value as Partial<ProjectEvent>;
-  return (
-    typeof event.eventId === 'string' &&
-    typeof event.type === 'string' &&
-    TYPES.has(event.type) &&
-    isUuid(event.projectId) &&
-    Array.isArray(event.audience) &&
-    event.audience.every((id) => typeof id === 'string') &&
-    typeof event.project === 'object' &&
-    event.project !== null &&
-    (event.member === undefined || isUuid(event.member?.userId))
-  );
 }

@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Redis } from 'ioredis';
-import { TASK_EVENTS_STREAM } from '#contracts';
+import { EventSchemaError, TASK_EVENTS_STREAM, TaskStreamContract, type StreamEvent } from '#contracts';
 import { APP_ENV } from '#config';
 import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME, type RealtimeEnv } from '../config/realtime.env.js';
-import { DurableConsumer, jsonBody } from '../jetstream/durable-consumer.js';
+import { DurableConsumer } from '../jetstream/durable-consumer.js';
+import { RealtimeMetrics } from '../metrics/realtime-metrics.service.js';
 import { REDIS } from '../redis/redis.module.js';
-import { isRoutableCommentEvent } from '../comments/comment-fanout.js';
-import { isRoutableProjectEvent } from '../projects/project-fanout.js';
 import { EmissionBatch } from './emission-batch.js';
-import { isRoutableTaskEvent } from './task-fanout.js';
 import { TasksGateway } from './tasks.gateway.js';
 
 /** One durable pull consumer shared by every replica: each event is handled by exactly one of them. */
@@ -32,6 +30,7 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
     @Inject(APP_ENV) env: RealtimeEnv,
     private readonly gateway: TasksGateway,
     @Inject(REDIS) redis: Redis,
+    private readonly metrics: RealtimeMetrics,
   ) {
     this.batch = new EmissionBatch(redis);
     this.consumer = new DurableConsumer(nats, {
@@ -56,14 +55,30 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
   }
 
   private handle(message: JsMsg): Promise<void> {
-    const event = jsonBody(message);
-    if (isRoutableProjectEvent(event)) return this.batch.add({ message, eventId: event.eventId, type: event.type, emit: () => this.gateway.emitProjectEvent(event) });
-    if (isRoutableCommentEvent(event)) return this.batch.add({ message, eventId: event.eventId, type: event.type, emit: () => this.gateway.emitCommentEvent(event) });
-    if (!isRoutableTaskEvent(event)) {
-      this.logger.warn(`Dropping an unroutable message on ${message.subject} (seq ${message.seq})`);
-      message.term();
-      return Promise.resolve();
+    const parsed = this.decode(message);
+    switch (parsed?.kind) {
+      case undefined:
+        return Promise.resolve();
+      case 'project':
+        return this.batch.add({ message, eventId: parsed.event.eventId, type: parsed.event.type, emit: () => this.gateway.emitProjectEvent(parsed.event) });
+      case 'comment':
+        return this.batch.add({ message, eventId: parsed.event.eventId, type: parsed.event.type, emit: () => this.gateway.emitCommentEvent(parsed.event) });
+      case 'task':
+        return this.batch.add({ message, eventId: parsed.event.eventId, type: parsed.event.type, emit: () => this.gateway.emitTaskEvent(parsed.event) });
     }
-    return this.batch.add({ message, eventId: event.eventId, type: event.type, emit: () => this.gateway.emitTaskEvent(event) });
+  }
+
+  /** The event, checked by its contract; a message it refuses is terminated here (undefined). */
+  private decode(message: JsMsg): StreamEvent<typeof TaskStreamContract.contracts> | undefined {
+    try {
+      return TaskStreamContract.decode(message.data);
+    } catch (error) {
+      if (!(error instanceof EventSchemaError)) throw error;
+      // No retry can fix it, and realtime keeps no dead letters (events-service does): count it, say why, end it.
+      this.metrics.rejected(message.subject);
+      this.logger.warn(`Terminating a message on ${message.subject} (seq ${message.seq}): ${error.reason}`);
+      message.term(error.reason.slice(0, 200));
+      return undefined;
+    }
   }
 }

@@ -59,24 +59,6 @@ export function endsAllSubscriptions(event: TaskEvent): boolean {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TYPES = new Set<string>(Object.keys(TASK_CLIENT_EVENTS));
-
-/** A stream message we can route: anything else is dropped (and terminated, never redelivered). */
-export function isRoutableTaskEvent(value: unknown): value is TaskEvent {
-  if (typeof value !== 'object' || value === null) return false;
-  const event = value as Partial<TaskEvent>;
-  return (
-    typeof event.eventId === 'string' &&
-    typeof event.type === 'string' &&
-    TYPES.has(event.type) &&
-    typeof event.taskId === 'string' &&
-    UUID.test(event.taskId) &&
-    Array.isArray(event.audience) &&
-    event.audience.every((id) => typeof id === 'string') &&
-    typeof event.task === 'object' &&
-    event.task !== null
-  );
-}
 
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { commentEventSubject, type CommentDto, type CommentEvent, type CommentEventType, type TaskDto } from '#contracts';
+import { CommentEventContract, type CommentDto, type CommentEvent, type CommentEventType, type TaskDto } from '#contracts';
 import type { OutboxMessage } from '#outbox';
 import { audienceOf } from '../tasks/task.events.js';
 
@@ -27,5 +27,5 @@ export function buildCommentEvent(input: CommentEventInput): OutboxMessage<Comme
     audience: audienceOf(input.task, [], input.members),
     requestId: input.requestId,
   };
-  return { eventId: payload.eventId, subject: commentEventSubject(input.type), payload };
+  return CommentEventContract.encode(payload);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { projectEventSubject, type ProjectEvent, type ProjectEventType, type ProjectSnapshot } from '#contracts';
+import { ProjectEventContract, type ProjectEvent, type ProjectEventType, type ProjectSnapshot } from '#contracts';
 import type { OutboxMessage } from '#outbox';
 
 export interface ProjectEventInput {
@@ -26,5 +26,5 @@ export function buildProjectEvent(input: ProjectEventInput): OutboxMessage<Proje
     audience: [...new Set(input.audience)],
     requestId: input.requestId,
   };
-  return { eventId: payload.eventId, subject: projectEventSubject(input.type), payload };
+  return ProjectEventContract.encode(payload);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { taskEventSubject, type TaskDto, type TaskEvent, type TaskEventType } from '#contracts';
+import { TaskEventContract, type TaskDto, type TaskEvent, type TaskEventType } from '#contracts';
 import type { OutboxMessage } from '#outbox';
 import type { TaskChanges } from './task.changes.js';
 
@@ -36,5 +36,5 @@ export function buildTaskEvent(input: TaskEventInput): OutboxMessage<TaskEvent> 
     audience: audienceOf(input.task, input.formerAudience, input.members),
     requestId: input.requestId,
   };
-  return { eventId: payload.eventId, subject: taskEventSubject(input.type), payload };
+  return TaskEventContract.encode(payload);
 }

@@ -125,7 +125,7 @@ export class TasksRepository {
          RETURNING id
        )
        INSERT INTO ${TASKS_OUTBOX_TABLE} (event_id, subject, payload) SELECT $10, $11, $12 FROM created RETURNING event_id`,
-      [task.id, task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId, task.version, task.createdAt, event.eventId, event.subject, JSON.stringify(event.payload), deadline ?? null, task.projectId],
+      [task.id, task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId, task.version, task.createdAt, event.payload.eventId, event.subject, event.json, deadline ?? null, task.projectId],
     ).catch(rethrowBudgetTimeout)) as unknown[];
     return rows.length === 1;
   }
@@ -159,7 +159,7 @@ export class TasksRepository {
        INSERT INTO ${TASKS_OUTBOX_TABLE} (event_id, subject, payload) SELECT $10, $11, $12 FROM created RETURNING event_id`,
       [
         task.id, task.title, task.description, task.status, task.priority, task.dueDate, task.ownerId, task.version, task.createdAt,
-        event.eventId, event.subject, JSON.stringify(event.payload), deadline ?? null,
+        event.payload.eventId, event.subject, event.json, deadline ?? null,
         idempotency.key, idempotency.fingerprint, JSON.stringify(task), task.projectId,
       ],
     ).catch(rethrowBudgetTimeout)) as unknown[];

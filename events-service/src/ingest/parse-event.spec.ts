@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { parseEvent, PoisonMessageError } from './event-validation.js';
+import { parseEvent, PoisonMessageError } from './parse-event.js';
 
 const encode = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -44,12 +44,29 @@ function reason(fn: () => unknown): string | undefined {
 }
 
 describe('parseEvent', () => {
-  it('accepts a task event and strips unknown fields', () => {
-    const raw = { ...taskEventFixture(), extra: 'x' };
+  it('accepts a task event', () => {
+    const raw = taskEventFixture();
     const parsed = parseEvent('task', encode(raw));
     expect(parsed.source).toBe('task');
-    expect(parsed.event).not.toHaveProperty('extra');
     expect(parsed.event.eventId).toBe(raw.eventId);
+  });
+
+  it('refuses unknown fields, at the top and inside the task, naming them (never strips them)', () => {
+    expect(reason(() => parseEvent('task', encode({ ...taskEventFixture(), extra: 'x' })))).toMatch(/extra/);
+    const fixture = taskEventFixture();
+    expect(reason(() => parseEvent('task', encode({ ...fixture, task: { ...fixture.task, labels: [] } })))).toMatch(/task.*labels/);
+  });
+
+  it("bounds the title as the request contract does: 200 characters, a surrogate pair counting as one", () => {
+    const fixture = taskEventFixture();
+    const withTitle = (title: string) => encode({ ...fixture, task: { ...fixture.task, title } });
+    const titleOf = (data: Uint8Array) => {
+      const parsed = parseEvent('task', data);
+      return parsed.source === 'task' ? parsed.event.task.title : undefined;
+    };
+    expect(titleOf(withTitle('x'.repeat(200)))).toHaveLength(200);
+    expect(titleOf(withTitle('😀'.repeat(200)))).toHaveLength(400);
+    expect(reason(() => parseEvent('task', withTitle('x'.repeat(201))))).toMatch(/task\.title/);
   });
 
   it('defaults a missing requestId to null', () => {
