@@ -6,14 +6,18 @@
 // - Type-aware rules that catch bugs tsc lets through: promises nobody awaits or catches,
 //   promises handed to callers that ignore them, switches that miss a union member.
 // - taskflow/route-access: every gateway route is @Public() or @ApiBearerAuth().
+// - taskflow/handles-contract: every NATS handler is @Handles(contract), never a bare @MessagePattern.
 // tools/eslint/fixtures/ holds code that must FAIL these rules (tools/eslint/lint-rules.spec.ts
 // lints it through ESLint's API); it is ignored here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
-import taskflow from './tools/eslint/route-access.mjs';
+import { handlesContractRule } from './tools/eslint/handles-contract.mjs';
+import { routeAccessRule } from './tools/eslint/route-access.mjs';
 
 const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'];
+
+const taskflow = { meta: { name: 'taskflow' }, rules: { 'route-access': routeAccessRule, 'handles-contract': handlesContractRule } };
 
 /** The libraries contracts may use: validation, transformation and the OpenAPI metadata on the same classes. */
 const CONTRACTS_EXTERNALS = ['class-validator', 'class-transformer', '@nestjs/swagger'];
@@ -75,6 +79,7 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      'taskflow/handles-contract': 'error',
     },
   },
   { files: TESTS, rules: { '@nx/enforce-module-boundaries': boundaries(true) } },

@@ -86,3 +86,14 @@ describe('gateway routes declare their access (taskflow/route-access)', () => {
     expect(rulesIn('gateway/src/lint-fixture/declared.controller.ts')).toEqual([]);
   });
 });
+
+describe('NATS handlers are bound to their contract (taskflow/handles-contract)', () => {
+  it('a bare @MessagePattern fails', () => {
+    expect(rulesIn('events-service/src/bare-message-pattern.handler.ts')).toEqual(['taskflow/handles-contract']);
+    expect(messagesIn('events-service/src/bare-message-pattern.handler.ts')).toMatch(/@MessagePattern on markRead: use @Handles/);
+  });
+
+  it('a handler declared with @Handles(contract) passes every rule', () => {
+    expect(rulesIn('realtime-service/src/bound.handler.ts')).toEqual([]);
+  });
+});

@@ -46,5 +46,3 @@ export const routeAccessRule = {
     };
   },
 };
-
-export default { meta: { name: 'taskflow' }, rules: { 'route-access': routeAccessRule } };
