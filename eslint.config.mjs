@@ -7,14 +7,19 @@
 //   promises handed to callers that ignore them, switches that miss a union member.
 // - taskflow/route-access: every gateway route is @Public() or @ApiBearerAuth().
 // - taskflow/event-publish: production code publishes an event only from its contract's encode().
+// - taskflow/handles-contract: every NATS handler is @Handles(contract), never a bare @MessagePattern.
 // tools/eslint/fixtures/ holds code that must FAIL these rules (tools/eslint/lint-rules.spec.ts
 // lints it through ESLint's API); it is ignored here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
-import taskflow from './tools/eslint/route-access.mjs';
+import { eventPublishRule } from './tools/eslint/event-publish.mjs';
+import { handlesContractRule } from './tools/eslint/handles-contract.mjs';
+import { routeAccessRule } from './tools/eslint/route-access.mjs';
 
 const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'];
+
+const taskflow = { meta: { name: 'taskflow' }, rules: { 'route-access': routeAccessRule, 'handles-contract': handlesContractRule, 'event-publish': eventPublishRule } };
 
 /** The libraries contracts may use: class-validator, class-transformer and the OpenAPI metadata on the request classes; zod for the event schemas (libs/contracts/src/events). */
 const CONTRACTS_EXTERNALS = ['class-validator', 'class-transformer', '@nestjs/swagger', 'zod'];
@@ -76,6 +81,7 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      'taskflow/handles-contract': 'error',
     },
   },
   { files: TESTS, rules: { '@nx/enforce-module-boundaries': boundaries(true) } },

@@ -3,7 +3,7 @@ import { AccessTokenModule } from '#auth';
 import { ConfigModule } from '#config';
 import { connectionCheck, HealthModule, sqlCheck } from '#health';
 import { OutboxModule } from '#outbox';
-import { natsConnectionOptions, RPC_SERVICE_PROVIDERS, type TrackedNatsServer } from '#nats';
+import { natsConnectionOptions, type TrackedNatsServer } from '#nats';
 import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import type { AuthEnv } from './config/auth.env.js';
@@ -44,7 +44,6 @@ export class AppModule {
         }),
       ],
       controllers: [PingHandler],
-      providers: RPC_SERVICE_PROVIDERS,
     };
   }
 }

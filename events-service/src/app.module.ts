@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 import { AccessTokenModule } from '#auth';
 import { ConfigModule } from '#config';
 import { connectionCheck, HealthModule } from '#health';
-import { RPC_SERVICE_PROVIDERS, type TrackedNatsServer } from '#nats';
+import type { TrackedNatsServer } from '#nats';
 import type { EventsEnv } from './config/events.env.js';
 import { DatabaseModule, SERVICE_NAME } from './database/database.module.js';
 import { EventLogModule } from './event-log/event-log.module.js';
@@ -20,7 +20,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
-        // Verifies the caller's token on every request (CallerGuard).
+        // Verifies the caller's token on every request (CallerGuard, put on each handler by @Handles).
         AccessTokenModule.forRoot({ publicKeys: env.JWT_PUBLIC_KEYS, ttlSeconds: env.JWT_ACCESS_TTL }),
         DatabaseModule,
         EventLogModule,
@@ -40,7 +40,6 @@ export class AppModule {
         }),
       ],
       controllers: [PingHandler],
-      providers: RPC_SERVICE_PROVIDERS,
     };
   }
 }

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AccessTokenModule } from '#auth';
 import { ConfigModule } from '#config';
 import { connectionCheck, HealthModule, sqlCheck } from '#health';
-import { natsConnectionOptions, NatsClientModule, RPC_SERVICE_PROVIDERS, type TrackedNatsServer } from '#nats';
+import { natsConnectionOptions, NatsClientModule, type TrackedNatsServer } from '#nats';
 import { OutboxModule } from '#outbox';
 import { DataSource } from 'typeorm';
 import { CacheModule } from './cache/cache.module.js';
@@ -24,7 +24,7 @@ export class AppModule {
         ConfigModule.forRoot(env),
         // Requests to other services (auth-service's users.find before an assignment).
         NatsClientModule.forRoot({ connection: natsConnectionOptions(env, SERVICE_NAME), requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS }),
-        // Verifies the caller's token on every request (CallerGuard).
+        // Verifies the caller's token on every request (CallerGuard, put on each handler by @Handles).
         AccessTokenModule.forRoot({ publicKeys: env.JWT_PUBLIC_KEYS, ttlSeconds: env.JWT_ACCESS_TTL }),
         DatabaseModule,
         CacheModule,
@@ -55,7 +55,7 @@ export class AppModule {
         CommentsModule,
       ],
       controllers: [PingHandler],
-      providers: [...RPC_SERVICE_PROVIDERS, StreamSubjects],
+      providers: [StreamSubjects],
     };
   }
 }

@@ -97,3 +97,14 @@ describe('events are published through their contract (taskflow/event-publish)',
     expect(rulesIn('events-service/src/publishes-through-contract.ts')).toEqual([]);
   });
 });
+
+describe('NATS handlers are bound to their contract (taskflow/handles-contract)', () => {
+  it('a bare @MessagePattern fails', () => {
+    expect(rulesIn('events-service/src/bare-message-pattern.handler.ts')).toEqual(['taskflow/handles-contract']);
+    expect(messagesIn('events-service/src/bare-message-pattern.handler.ts')).toMatch(/@MessagePattern on markRead: use @Handles/);
+  });
+
+  it('a handler declared with @Handles(contract) passes every rule', () => {
+    expect(rulesIn('realtime-service/src/bound.handler.ts')).toEqual([]);
+  });
+});

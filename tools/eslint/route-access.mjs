@@ -6,7 +6,6 @@
 // one of the two, on itself or on its class. That the guard really is global is checked by
 // gateway/src/auth/global-guards.spec.ts.
 
-import { eventPublishRule } from './event-publish.mjs';
 
 const ROUTE_DECORATORS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'All', 'Head', 'Options', 'Search']);
 const PUBLIC = 'Public';
@@ -48,5 +47,3 @@ export const routeAccessRule = {
     };
   },
 };
-
-export default { meta: { name: 'taskflow' }, rules: { 'route-access': routeAccessRule, 'event-publish': eventPublishRule } };

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { AuthContract, ChangePasswordBody, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, type Actor } from '#contracts';
-import { Caller, ServiceCall } from '#nats';
+import { Caller, Handles, ServiceCall } from '#nats';
 import { AuthService } from './auth.service.js';
 
 @Controller()
@@ -10,41 +10,41 @@ export class AuthHandler {
 
   /** Signing up and in precede any access token: NATS permissions alone admit the gateway here. */
   @ServiceCall()
-  @MessagePattern(AuthContract.register.subject)
+  @Handles(AuthContract.register)
   register(@Payload() request: RegisterRequest) {
     return this.auth.register(request);
   }
 
   @ServiceCall()
-  @MessagePattern(AuthContract.login.subject)
+  @Handles(AuthContract.login)
   login(@Payload() request: LoginRequest) {
     return this.auth.login(request);
   }
 
   /** The refresh token (checked by the service) is the credential here. */
   @ServiceCall()
-  @MessagePattern(AuthContract.refresh.subject)
+  @Handles(AuthContract.refresh)
   refresh(@Payload() request: RefreshRequest) {
     return this.auth.refresh(request.refreshToken);
   }
 
   @ServiceCall()
-  @MessagePattern(AuthContract.logout.subject)
+  @Handles(AuthContract.logout)
   logout(@Payload() request: LogoutRequest) {
     return this.auth.logout(request.refreshToken);
   }
 
-  @MessagePattern(AuthContract.logoutAll.subject)
+  @Handles(AuthContract.logoutAll)
   logoutAll(@Caller() actor: Actor) {
     return this.auth.logoutAll(actor);
   }
 
-  @MessagePattern(AuthContract.changePassword.subject)
-  changePassword(@Caller() actor: Actor, @Payload() request: ChangePasswordBody) {
+  @Handles(AuthContract.changePassword)
+  changePassword(@Payload() request: ChangePasswordBody, @Caller() actor: Actor) {
     return this.auth.changePassword(actor, request);
   }
 
-  @MessagePattern(AuthContract.me.subject)
+  @Handles(AuthContract.me)
   me(@Caller() actor: Actor) {
     return this.auth.me(actor);
   }

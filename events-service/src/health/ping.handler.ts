@@ -1,9 +1,8 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import { EventsContract, type PingResponse } from '#contracts';
 import { SERVICE_NAME } from '../database/database.module.js';
 import { DependencyChecks } from '#health';
-import { ServiceCall } from '#nats';
+import { Handles, ServiceCall } from '#nats';
 
 @Controller()
 export class PingHandler {
@@ -14,7 +13,7 @@ export class PingHandler {
    * briefly), so the gateway's /health/ready names a dependency that is down or hung.
    */
   @ServiceCall()
-  @MessagePattern(EventsContract.ping.subject)
+  @Handles(EventsContract.ping)
   async ping(): Promise<PingResponse> {
     await this.dependencies.assertReady();
     return { service: SERVICE_NAME };

@@ -1,24 +1,24 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { EventsContract, ListNotificationsQuery, NotificationRequest, type Actor } from '#contracts';
-import { Caller } from '#nats';
+import { Caller, Handles } from '#nats';
 import { NotificationsService } from './notifications.service.js';
 
 @Controller()
 export class NotificationsHandler {
   constructor(private readonly notifications: NotificationsService) {}
 
-  @MessagePattern(EventsContract.listNotifications.subject)
-  list(@Caller() actor: Actor, @Payload() request: ListNotificationsQuery) {
+  @Handles(EventsContract.listNotifications)
+  list(@Payload() request: ListNotificationsQuery, @Caller() actor: Actor) {
     return this.notifications.list(actor, request);
   }
 
-  @MessagePattern(EventsContract.markRead.subject)
-  markRead(@Caller() actor: Actor, @Payload() request: NotificationRequest) {
+  @Handles(EventsContract.markRead)
+  markRead(@Payload() request: NotificationRequest, @Caller() actor: Actor) {
     return this.notifications.markRead(actor, request);
   }
 
-  @MessagePattern(EventsContract.readAll.subject)
+  @Handles(EventsContract.readAll)
   readAll(@Caller() actor: Actor) {
     return this.notifications.readAll(actor);
   }

@@ -1,11 +1,11 @@
-import { AuthContract, ErrorCode, EventsContract, type PingResponse, type RequestContract, RpcError, TasksContract } from '#contracts';
+import { AuthContract, type EmptyRequest, ErrorCode, EventsContract, type PingResponse, type RequestContract, RpcError, TasksContract } from '#contracts';
 
 /**
  * Every service the gateway needs to serve its API; readiness pings each. realtime-service is
  * deliberately absent: only GET /api/presence uses it, and its outage must not take the API
  * out of rotation (that route answers 503 meanwhile).
  */
-export const READINESS_TARGETS: ReadonlyArray<{ name: string; ping: RequestContract<Record<string, never>, PingResponse> }> = [
+export const READINESS_TARGETS: ReadonlyArray<{ name: string; ping: RequestContract<EmptyRequest, PingResponse> }> = [
   { name: 'auth-service', ping: AuthContract.ping },
   { name: 'tasks-service', ping: TasksContract.ping },
   { name: 'events-service', ping: EventsContract.ping },

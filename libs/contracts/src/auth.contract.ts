@@ -156,15 +156,15 @@ export class FindUsersRequest {
 }
 
 export const AuthContract = {
-  ping: defineRequest<Record<string, never>, PingResponse>('auth.ping'),
-  register: defineRequest<RegisterRequest, AuthSession>('auth.register'),
-  login: defineRequest<LoginRequest, AuthSession>('auth.login'),
-  refresh: defineRequest<RefreshRequest, IssuedTokens>('auth.refresh'),
-  logout: defineRequest<LogoutRequest, null>('auth.logout'),
-  logoutAll: defineRequest<EmptyRequest, null>('auth.logout-all'),
-  changePassword: defineRequest<ChangePasswordBody, null>('auth.change-password'),
-  me: defineRequest<EmptyRequest, UserDto>('auth.me'),
-  searchUsers: defineRequest<SearchUsersQuery, Page<UserSummaryDto>>('users.search'),
-  changeRole: defineRequest<ChangeRoleRequest, UserDto>('users.change-role'),
-  findUsers: defineRequest<FindUsersRequest, UserSummaryDto[]>('users.find'),
+  ping: defineRequest('auth.ping', EmptyRequest).returns<PingResponse>(),
+  register: defineRequest('auth.register', RegisterRequest).returns<AuthSession>(),
+  login: defineRequest('auth.login', LoginRequest).returns<AuthSession>(),
+  refresh: defineRequest('auth.refresh', RefreshRequest).returns<IssuedTokens>(),
+  logout: defineRequest('auth.logout', LogoutRequest).returns<null>(),
+  logoutAll: defineRequest('auth.logout-all', EmptyRequest).returns<null>(),
+  changePassword: defineRequest('auth.change-password', ChangePasswordBody).returns<null>(),
+  me: defineRequest('auth.me', EmptyRequest).returns<UserDto>(),
+  searchUsers: defineRequest('users.search', SearchUsersQuery).returns<Page<UserSummaryDto>>(),
+  changeRole: defineRequest('users.change-role', ChangeRoleRequest).returns<UserDto>(),
+  findUsers: defineRequest('users.find', FindUsersRequest).returns<UserSummaryDto[]>(),
 } as const;

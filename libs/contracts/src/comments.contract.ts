@@ -81,8 +81,8 @@ export function commentEventSubject(type: CommentEventType): string {
 }
 
 export const CommentsContract = {
-  create: defineRequest<CreateCommentRequest, CommentDto>('tasks.comments-create'),
-  list: defineRequest<ListCommentsRequest, Page<CommentDto>>('tasks.comments-list'),
-  update: defineRequest<UpdateCommentRequest, CommentDto>('tasks.comments-update'),
-  delete: defineRequest<CommentRequest, null>('tasks.comments-delete'),
+  create: defineRequest('tasks.comments-create', CreateCommentRequest).returns<CommentDto>(),
+  list: defineRequest('tasks.comments-list', ListCommentsRequest).returns<Page<CommentDto>>(),
+  update: defineRequest('tasks.comments-update', UpdateCommentRequest).returns<CommentDto>(),
+  delete: defineRequest('tasks.comments-delete', CommentRequest).returns<null>(),
 } as const;

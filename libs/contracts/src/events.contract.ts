@@ -161,11 +161,11 @@ export class ReadAllResponseDto {
 /** Published on core NATS for realtime-service when a notification is created. */
 export const NOTIFICATION_CREATED_SUBJECT = 'notifications.created';
 export const EventsContract = {
-  ping: defineRequest<Record<string, never>, PingResponse>('events.ping'),
-  list: defineRequest<ListEventsQuery, Page<EventLogDto>>('events.list'),
+  ping: defineRequest('events.ping', EmptyRequest).returns<PingResponse>(),
+  list: defineRequest('events.list', ListEventsQuery).returns<Page<EventLogDto>>(),
   /** The gateway checks visibility with tasks-service first. */
-  taskActivity: defineRequest<TaskActivityRequest, Page<EventLogDto>>('events.task-activity'),
-  listNotifications: defineRequest<ListNotificationsQuery, Page<NotificationDto> & { unreadCount: number }>('notifications.list'),
-  markRead: defineRequest<NotificationRequest, NotificationDto>('notifications.mark-read'),
-  readAll: defineRequest<EmptyRequest, ReadAllResponseDto>('notifications.read-all'),
+  taskActivity: defineRequest('events.task-activity', TaskActivityRequest).returns<Page<EventLogDto>>(),
+  listNotifications: defineRequest('notifications.list', ListNotificationsQuery).returns<Page<NotificationDto> & { unreadCount: number }>(),
+  markRead: defineRequest('notifications.mark-read', NotificationRequest).returns<NotificationDto>(),
+  readAll: defineRequest('notifications.read-all', EmptyRequest).returns<ReadAllResponseDto>(),
 } as const;

@@ -165,12 +165,12 @@ export function projectEventSubject(type: ProjectEventType): string {
 }
 
 export const ProjectsContract = {
-  create: defineRequest<CreateProjectBody, ProjectDto>('tasks.projects-create'),
-  list: defineRequest<ListProjectsQuery, Page<ProjectDto>>('tasks.projects-list'),
-  get: defineRequest<ProjectRequest, ProjectDto>('tasks.projects-get'),
-  update: defineRequest<UpdateProjectRequest, ProjectDto>('tasks.projects-update'),
-  delete: defineRequest<ProjectRequest, null>('tasks.projects-delete'),
-  members: defineRequest<ListMembersRequest, Page<ProjectMemberDto>>('tasks.projects-members'),
-  setMember: defineRequest<SetMemberRequest, ProjectMemberDto>('tasks.projects-set-member'),
-  removeMember: defineRequest<RemoveMemberRequest, null>('tasks.projects-remove-member'),
+  create: defineRequest('tasks.projects-create', CreateProjectBody).returns<ProjectDto>(),
+  list: defineRequest('tasks.projects-list', ListProjectsQuery).returns<Page<ProjectDto>>(),
+  get: defineRequest('tasks.projects-get', ProjectRequest).returns<ProjectDto>(),
+  update: defineRequest('tasks.projects-update', UpdateProjectRequest).returns<ProjectDto>(),
+  delete: defineRequest('tasks.projects-delete', ProjectRequest).returns<null>(),
+  members: defineRequest('tasks.projects-members', ListMembersRequest).returns<Page<ProjectMemberDto>>(),
+  setMember: defineRequest('tasks.projects-set-member', SetMemberRequest).returns<ProjectMemberDto>(),
+  removeMember: defineRequest('tasks.projects-remove-member', RemoveMemberRequest).returns<null>(),
 } as const;

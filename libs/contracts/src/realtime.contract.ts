@@ -70,7 +70,7 @@ export class PresenceResponseDto {
 }
 
 export const RealtimeContract = {
-  ping: defineRequest<Record<string, never>, PingResponse>('realtime.ping'),
+  ping: defineRequest('realtime.ping', EmptyRequest).returns<PingResponse>(),
   /** Online users among those the caller shares tasks with (all, for admins). */
-  presence: defineRequest<EmptyRequest, PresenceResponseDto>('realtime.presence'),
+  presence: defineRequest('realtime.presence', EmptyRequest).returns<PresenceResponseDto>(),
 } as const;

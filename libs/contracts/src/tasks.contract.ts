@@ -231,14 +231,14 @@ export interface FieldChange<T = unknown> {
 }
 
 export const TasksContract = {
-  ping: defineRequest<Record<string, never>, PingResponse>('tasks.ping'),
-  create: defineRequest<CreateTaskRequest, TaskDto>('tasks.create'),
-  get: defineRequest<TaskRequest, TaskDto>('tasks.get'),
-  update: defineRequest<UpdateTaskRequest, TaskDto>('tasks.update'),
-  delete: defineRequest<TaskRequest, null>('tasks.delete'),
-  assign: defineRequest<AssignRequest, TaskDto>('tasks.assign'),
-  unassign: defineRequest<UnassignRequest, TaskDto>('tasks.unassign'),
-  list: defineRequest<ListTasksQuery, Page<TaskDto>>('tasks.list'),
+  ping: defineRequest('tasks.ping', EmptyRequest).returns<PingResponse>(),
+  create: defineRequest('tasks.create', CreateTaskRequest).returns<TaskDto>(),
+  get: defineRequest('tasks.get', TaskRequest).returns<TaskDto>(),
+  update: defineRequest('tasks.update', UpdateTaskRequest).returns<TaskDto>(),
+  delete: defineRequest('tasks.delete', TaskRequest).returns<null>(),
+  assign: defineRequest('tasks.assign', AssignRequest).returns<TaskDto>(),
+  unassign: defineRequest('tasks.unassign', UnassignRequest).returns<TaskDto>(),
+  list: defineRequest('tasks.list', ListTasksQuery).returns<Page<TaskDto>>(),
   /** Ids of the users who share at least one task (owner or assignee of it) or project with the actor. */
-  collaborators: defineRequest<EmptyRequest, string[]>('tasks.collaborators'),
+  collaborators: defineRequest('tasks.collaborators', EmptyRequest).returns<string[]>(),
 } as const;

@@ -1,8 +1,6 @@
 import { type DynamicModule, type InjectionToken, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { PROBE_OPTIONS, ProbeServer, type ProbeOptions } from './probe-server.js';
 import { DependencyChecks } from './dependency-checks.js';
-import { RpcMetricsInterceptor } from './rpc-metrics.interceptor.js';
 import { ServiceMetrics } from './service-metrics.js';
 
 export interface HealthModuleOptions {
@@ -20,7 +18,6 @@ export class HealthModule {
       providers: [
         { provide: ServiceMetrics, useFactory: () => new ServiceMetrics(options.service) },
         { provide: PROBE_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
-        { provide: APP_INTERCEPTOR, useClass: RpcMetricsInterceptor },
         // One set of checks for the probe server and the service's NATS ping.
         { provide: DependencyChecks, inject: [PROBE_OPTIONS], useFactory: (o: ProbeOptions) => new DependencyChecks(o.checks, { timeoutMs: o.timeoutMs, cacheMs: o.cacheMs }) },
         ProbeServer,

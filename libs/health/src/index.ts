@@ -4,3 +4,4 @@ export * from './health.module.js';
 export * from './draining.js';
 export * from './dependency-checks.js';
 export * from './shutdown.js';
+export * from './rpc-metrics.interceptor.js';

@@ -6,7 +6,7 @@ export * from './rpc-exception.filter.js';
 export * from './request-context.interceptor.js';
 export * from './validation.js';
 export * from './bootstrap.js';
-export * from './rpc-providers.js';
+export * from './handles.js';
 export * from './caller.js';
 export * from './deadline.js';
 export * from './in-flight-limiter.js';

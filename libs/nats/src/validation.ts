@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ErrorCode, RpcError } from '#contracts';
+import { ErrorCode, RpcError, type RequestClass } from '#contracts';
 
 function messages(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => [
@@ -8,9 +8,13 @@ function messages(errors: ValidationError[], prefix = ''): string[] {
   ]);
 }
 
-/** Payloads are checked again at the service boundary: the gateway is not the only possible caller. */
-export function rpcValidationPipe(): ValidationPipe {
+/**
+ * Payloads are checked again at the service boundary: the gateway is not the only possible
+ * caller. `request` is the class to check against: the contract's, whatever the parameter's type.
+ */
+export function rpcValidationPipe(request: RequestClass<unknown>): ValidationPipe {
   return new ValidationPipe({
+    expectedType: request,
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -1,19 +1,14 @@
-import { Controller, UseFilters, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
+import { Controller } from '@nestjs/common';
 import { RealtimeContract, type Actor, type PresenceResponseDto } from '#contracts';
-import { Caller, CallerGuard, NatsRequestContextInterceptor, RpcErrorFilter, rpcValidationPipe } from '#nats';
+import { Caller, Handles } from '#nats';
 import { PresenceService } from './presence.service.js';
 
-/** NATS side of this hybrid app: RPC guard, filter, pipe and interceptor here, not app-wide (HTTP has its own). */
+/** NATS side of this hybrid app: @Handles brings the RPC guard, filter, pipe and interceptors per handler, as everywhere (HTTP has its own). */
 @Controller()
-@UseGuards(CallerGuard)
-@UseFilters(RpcErrorFilter)
-@UseInterceptors(NatsRequestContextInterceptor)
-@UsePipes(rpcValidationPipe())
 export class PresenceHandler {
   constructor(private readonly presence: PresenceService) {}
 
-  @MessagePattern(RealtimeContract.presence.subject)
+  @Handles(RealtimeContract.presence)
   list(@Caller() actor: Actor): Promise<PresenceResponseDto> {
     return this.presence.visibleTo(actor);
   }

@@ -1,30 +1,30 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { CommentRequest, CommentsContract, CreateCommentRequest, ListCommentsRequest, UpdateCommentRequest, type Actor } from '#contracts';
-import { Caller } from '#nats';
+import { Caller, Handles } from '#nats';
 import { CommentsService } from './comments.service.js';
 
 @Controller()
 export class CommentsHandler {
   constructor(private readonly comments: CommentsService) {}
 
-  @MessagePattern(CommentsContract.create.subject)
-  create(@Caller() actor: Actor, @Payload() request: CreateCommentRequest) {
+  @Handles(CommentsContract.create)
+  create(@Payload() request: CreateCommentRequest, @Caller() actor: Actor) {
     return this.comments.create(actor, request);
   }
 
-  @MessagePattern(CommentsContract.list.subject)
-  list(@Caller() actor: Actor, @Payload() request: ListCommentsRequest) {
+  @Handles(CommentsContract.list)
+  list(@Payload() request: ListCommentsRequest, @Caller() actor: Actor) {
     return this.comments.list(actor, request);
   }
 
-  @MessagePattern(CommentsContract.update.subject)
-  update(@Caller() actor: Actor, @Payload() request: UpdateCommentRequest) {
+  @Handles(CommentsContract.update)
+  update(@Payload() request: UpdateCommentRequest, @Caller() actor: Actor) {
     return this.comments.update(actor, request);
   }
 
-  @MessagePattern(CommentsContract.delete.subject)
-  delete(@Caller() actor: Actor, @Payload() request: CommentRequest) {
+  @Handles(CommentsContract.delete)
+  delete(@Payload() request: CommentRequest, @Caller() actor: Actor) {
     return this.comments.delete(actor, request);
   }
 }

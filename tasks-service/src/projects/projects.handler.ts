@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   CreateProjectBody,
   ListMembersRequest,
@@ -11,50 +11,50 @@ import {
   UpdateProjectRequest,
   type Actor,
 } from '#contracts';
-import { Caller } from '#nats';
+import { Caller, Handles } from '#nats';
 import { ProjectsService } from './projects.service.js';
 
 @Controller()
 export class ProjectsHandler {
   constructor(private readonly projects: ProjectsService) {}
 
-  @MessagePattern(ProjectsContract.create.subject)
-  create(@Caller() actor: Actor, @Payload() request: CreateProjectBody) {
+  @Handles(ProjectsContract.create)
+  create(@Payload() request: CreateProjectBody, @Caller() actor: Actor) {
     return this.projects.create(actor, request);
   }
 
-  @MessagePattern(ProjectsContract.list.subject)
-  list(@Caller() actor: Actor, @Payload() request: ListProjectsQuery) {
+  @Handles(ProjectsContract.list)
+  list(@Payload() request: ListProjectsQuery, @Caller() actor: Actor) {
     return this.projects.list(actor, request);
   }
 
-  @MessagePattern(ProjectsContract.get.subject)
-  get(@Caller() actor: Actor, @Payload() request: ProjectRequest) {
+  @Handles(ProjectsContract.get)
+  get(@Payload() request: ProjectRequest, @Caller() actor: Actor) {
     return this.projects.get(actor, request);
   }
 
-  @MessagePattern(ProjectsContract.update.subject)
-  update(@Caller() actor: Actor, @Payload() request: UpdateProjectRequest) {
+  @Handles(ProjectsContract.update)
+  update(@Payload() request: UpdateProjectRequest, @Caller() actor: Actor) {
     return this.projects.update(actor, request);
   }
 
-  @MessagePattern(ProjectsContract.delete.subject)
-  delete(@Caller() actor: Actor, @Payload() request: ProjectRequest) {
+  @Handles(ProjectsContract.delete)
+  delete(@Payload() request: ProjectRequest, @Caller() actor: Actor) {
     return this.projects.delete(actor, request);
   }
 
-  @MessagePattern(ProjectsContract.members.subject)
-  members(@Caller() actor: Actor, @Payload() request: ListMembersRequest) {
+  @Handles(ProjectsContract.members)
+  members(@Payload() request: ListMembersRequest, @Caller() actor: Actor) {
     return this.projects.members(actor, request);
   }
 
-  @MessagePattern(ProjectsContract.setMember.subject)
-  setMember(@Caller() actor: Actor, @Payload() request: SetMemberRequest) {
+  @Handles(ProjectsContract.setMember)
+  setMember(@Payload() request: SetMemberRequest, @Caller() actor: Actor) {
     return this.projects.setMember(actor, request);
   }
 
-  @MessagePattern(ProjectsContract.removeMember.subject)
-  removeMember(@Caller() actor: Actor, @Payload() request: RemoveMemberRequest) {
+  @Handles(ProjectsContract.removeMember)
+  removeMember(@Payload() request: RemoveMemberRequest, @Caller() actor: Actor) {
     return this.projects.removeMember(actor, request);
   }
 }

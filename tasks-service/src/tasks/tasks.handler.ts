@@ -1,49 +1,49 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { AssignRequest, CreateTaskRequest, ListTasksQuery, TaskRequest, TasksContract, UnassignRequest, UpdateTaskRequest, type Actor } from '#contracts';
-import { Caller } from '#nats';
+import { Caller, Handles } from '#nats';
 import { TasksService } from './tasks.service.js';
 
 @Controller()
 export class TasksHandler {
   constructor(private readonly tasks: TasksService) {}
 
-  @MessagePattern(TasksContract.create.subject)
-  create(@Caller() actor: Actor, @Payload() request: CreateTaskRequest) {
+  @Handles(TasksContract.create)
+  create(@Payload() request: CreateTaskRequest, @Caller() actor: Actor) {
     return this.tasks.create(actor, request);
   }
 
-  @MessagePattern(TasksContract.get.subject)
-  get(@Caller() actor: Actor, @Payload() request: TaskRequest) {
+  @Handles(TasksContract.get)
+  get(@Payload() request: TaskRequest, @Caller() actor: Actor) {
     return this.tasks.get(actor, request);
   }
 
-  @MessagePattern(TasksContract.update.subject)
-  update(@Caller() actor: Actor, @Payload() request: UpdateTaskRequest) {
+  @Handles(TasksContract.update)
+  update(@Payload() request: UpdateTaskRequest, @Caller() actor: Actor) {
     return this.tasks.update(actor, request);
   }
 
-  @MessagePattern(TasksContract.delete.subject)
-  delete(@Caller() actor: Actor, @Payload() request: TaskRequest) {
+  @Handles(TasksContract.delete)
+  delete(@Payload() request: TaskRequest, @Caller() actor: Actor) {
     return this.tasks.delete(actor, request);
   }
 
-  @MessagePattern(TasksContract.assign.subject)
-  assign(@Caller() actor: Actor, @Payload() request: AssignRequest) {
+  @Handles(TasksContract.assign)
+  assign(@Payload() request: AssignRequest, @Caller() actor: Actor) {
     return this.tasks.assign(actor, request);
   }
 
-  @MessagePattern(TasksContract.unassign.subject)
-  unassign(@Caller() actor: Actor, @Payload() request: UnassignRequest) {
+  @Handles(TasksContract.unassign)
+  unassign(@Payload() request: UnassignRequest, @Caller() actor: Actor) {
     return this.tasks.unassign(actor, request);
   }
 
-  @MessagePattern(TasksContract.list.subject)
-  list(@Caller() actor: Actor, @Payload() request: ListTasksQuery) {
+  @Handles(TasksContract.list)
+  list(@Payload() request: ListTasksQuery, @Caller() actor: Actor) {
     return this.tasks.list(actor, request);
   }
 
-  @MessagePattern(TasksContract.collaborators.subject)
+  @Handles(TasksContract.collaborators)
   collaborators(@Caller() actor: Actor) {
     return this.tasks.collaborators(actor);
   }
