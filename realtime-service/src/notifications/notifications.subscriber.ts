@@ -3,7 +3,7 @@ import type { Msg, Subscription } from '@nats-io/transport-node';
 import { NOTIFICATION_CREATED_SUBJECT } from '#contracts';
 import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME } from '../config/realtime.env.js';
-import { jsonBody } from '../jetstream/durable-consumer.js';
+import { jsonBody } from '../jetstream/realtime-consumer.js';
 import { TasksGateway } from '../tasks/tasks.gateway.js';
 import { parseNotificationCreated } from './notification-message.js';
 

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Redis } from 'ioredis';
-import { TASK_EVENTS_STREAM } from '#contracts';
+import { TASK_EVENTS_STREAM, type CommentEvent, type ProjectEvent, type TaskEvent } from '#contracts';
+import { describeError, DurableConsumer, PoisonMessageError } from '#jetstream';
 import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME } from '../config/realtime.env.js';
-import { describeError, DurableConsumer, jsonBody } from '../jetstream/durable-consumer.js';
+import { jsonBody, realtimeConsumerOptions } from '../jetstream/realtime-consumer.js';
+import { RealtimeMetrics } from '../metrics/realtime-metrics.service.js';
 import { REDIS } from '../redis/redis.module.js';
 import { isRoutableCommentEvent } from '../comments/comment-fanout.js';
 import { isRoutableProjectEvent } from '../projects/project-fanout.js';
@@ -17,6 +19,17 @@ export const TASK_EVENTS_CONSUMER = SERVICE_NAME;
 const EMITTED_TTL_S = 600;
 const emittedKey = (eventId: string) => `realtime:emitted:${eventId}`;
 
+type RoutedEvent = { kind: 'project'; event: ProjectEvent } | { kind: 'comment'; event: CommentEvent } | { kind: 'task'; event: TaskEvent };
+
+/** What the task stream's message is, for routing; anything else is unroutable (poison). */
+function decodeRoutedEvent(message: JsMsg): RoutedEvent {
+  const event = jsonBody(message);
+  if (isRoutableProjectEvent(event)) return { kind: 'project', event };
+  if (isRoutableCommentEvent(event)) return { kind: 'comment', event };
+  if (isRoutableTaskEvent(event)) return { kind: 'task', event };
+  throw new PoisonMessageError('not a routable task, project or comment event');
+}
+
 /**
  * Fans task events out to sockets. A live feed: the consumer starts at new messages when
  * first created (`deliver: new`) and acks each event after emitting it. Until tasks-service
@@ -25,21 +38,25 @@ const emittedKey = (eventId: string) => `realtime:emitted:${eventId}`;
 @Injectable()
 export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TaskEventsConsumer.name);
-  private readonly consumer: DurableConsumer;
+  private readonly consumer: DurableConsumer<RoutedEvent>;
 
   constructor(
     nats: NatsRpcClient,
+    metrics: RealtimeMetrics,
     private readonly gateway: TasksGateway,
     @Inject(REDIS) private readonly redis: Redis,
   ) {
-    this.consumer = new DurableConsumer(nats, {
-      stream: TASK_EVENTS_STREAM,
-      durable: TASK_EVENTS_CONSUMER,
-      // The whole stream: task events and project events.
-      what: 'task and project events',
-      context: TaskEventsConsumer.name,
-      handle: (message) => this.handle(message),
-    });
+    this.consumer = new DurableConsumer(
+      realtimeConsumerOptions(nats, metrics, {
+        stream: TASK_EVENTS_STREAM,
+        durable: TASK_EVENTS_CONSUMER,
+        // The whole stream: task events and project events.
+        what: 'task and project events',
+        context: TaskEventsConsumer.name,
+        decode: decodeRoutedEvent,
+        handle: (routed) => this.handle(routed),
+      }),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -51,25 +68,24 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
     return this.consumer.stop();
   }
 
-  private async handle(message: JsMsg): Promise<void> {
-    const event = jsonBody(message);
-    if (isRoutableProjectEvent(event)) return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitProjectEvent(event));
-    if (isRoutableCommentEvent(event)) return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitCommentEvent(event));
-    if (!isRoutableTaskEvent(event)) {
-      this.logger.warn(`Dropping an unroutable message on ${message.subject} (seq ${message.seq})`);
-      message.term();
-      return;
+  private handle(routed: RoutedEvent): Promise<void> {
+    switch (routed.kind) {
+      case 'project':
+        return this.emitOnce(routed.event.eventId, routed.event.type, () => this.gateway.emitProjectEvent(routed.event));
+      case 'comment':
+        return this.emitOnce(routed.event.eventId, routed.event.type, () => this.gateway.emitCommentEvent(routed.event));
+      case 'task':
+        return this.emitOnce(routed.event.eventId, routed.event.type, () => this.gateway.emitTaskEvent(routed.event));
     }
-    return this.emitOnce(message, event.eventId, event.type, () => this.gateway.emitTaskEvent(event));
   }
 
-  private async emitOnce(message: JsMsg, eventId: string, type: string, emit: () => void | Promise<void>): Promise<void> {
+  /** Throws when the emit fails: the consumer retries the event. */
+  private async emitOnce(eventId: string, type: string, emit: () => void | Promise<void>): Promise<void> {
     try {
       if (await this.firstEmission(eventId)) await emit();
-      message.ack();
     } catch (error) {
       this.logger.error(`Emitting ${type} ${eventId} failed: ${describeError(error)}`);
-      message.nak(1000);
+      throw error;
     }
   }
 
