@@ -28,10 +28,6 @@ export class OrderedLanes<M extends HeldMessage> {
     this.held = new HeldMessages(options);
   }
 
-  get size(): number {
-    return this.held.size;
-  }
-
   push(key: string, msg: M): void {
     if (this.closed) {
       msg.nak(); // arrived after close: back to the stream for another replica
