@@ -4,7 +4,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamMa
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { connectAs, waitFor } from '#testing';
-import { DurableConsumer, PoisonMessageError, type DeadLetter, type DurableConsumerOptions } from '#jetstream';
+import { DurableConsumer, PoisonMessageError, type DeadLetter, type DurableConsumerOptions } from '../src/index.js';
 
 Logger.overrideLogger(false);
 
