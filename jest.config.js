@@ -6,7 +6,7 @@ export default {
   testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/test/**/*.int-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleNameMapper: {
-    '^#(contracts|config|nats|logging|auth|postgres|health|outbox|redis|cursor|testing)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#(contracts|config|nats|logging|auth|postgres|health|outbox|redis|cursor|jetstream|testing)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

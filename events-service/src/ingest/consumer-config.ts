@@ -62,7 +62,7 @@ export function consumerUpdate(maxDeliver: number) {
   };
 }
 
-export function consumerConfig(stream: ConsumedStream, maxDeliver: number): Partial<ConsumerConfig> {
+export function consumerConfig(stream: ConsumedStream, maxDeliver: number): Partial<ConsumerConfig> & { durable_name: string } {
   return {
     durable_name: CONSUMER_NAME,
     description: `events-service: event log and notifications from ${stream.stream}`,

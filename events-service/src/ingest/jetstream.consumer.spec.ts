@@ -3,9 +3,11 @@ import { Logger } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import { ServiceMetrics } from '#health';
+import { MessagePipeline, type DurableConsumerOptions } from '#jetstream';
 import type { EventsEnv } from '../config/events.env.js';
 import { CONSUMED_STREAMS } from './consumer-config.js';
 import type { DeadLettersRepository } from './dead-letters.repository.js';
+import type { ParsedEvent } from './parse-event.js';
 import { IngestMetrics } from './ingest.metrics.js';
 import type { EventIngestService } from './ingest.service.js';
 import { JetStreamEventConsumer } from './jetstream.consumer.js';
@@ -46,13 +48,19 @@ function setup(ingestResult: () => Promise<unknown>, parkResult: () => Promise<v
   const ingest = { ingestBatch: jest.fn((_events: unknown[], _publish: unknown) => ingestResult()) };
   const deadLetters = { park: jest.fn((_message: unknown) => parkResult()) };
   const consumer = new JetStreamEventConsumer(env, ingest as unknown as EventIngestService, deadLetters as unknown as DeadLettersRepository, new IngestMetrics(new ServiceMetrics('test')));
-  const handleBatch = (msgs: ReturnType<typeof message>[]) =>
-    (consumer as unknown as { handleBatch(s: typeof tasks, m: JsMsg[]): Promise<void> }).handleBatch(tasks, msgs as unknown as JsMsg[]);
+  const options = (consumer as unknown as { consumerOptions(s: typeof tasks): DurableConsumerOptions<ParsedEvent> }).consumerOptions(tasks);
+  /** The messages arrive together (one batch); close() waits for that batch to be settled. */
+  const handleBatch = async (msgs: ReturnType<typeof message>[]) => {
+    const dispatcher = new MessagePipeline(options, new Logger('test'), true).open();
+    for (const msg of msgs) dispatcher.push(msg as unknown as JsMsg);
+    await new Promise((resolve) => setImmediate(resolve));
+    await dispatcher.close();
+  };
   const handle = (msg: ReturnType<typeof message>) => handleBatch([msg]);
   return { ingest, deadLetters, handle, handleBatch };
 }
 
-describe('JetStreamEventConsumer.handleBatch', () => {
+describe('JetStreamEventConsumer: a batch through its consumer options', () => {
   it('acks an event once it is applied', async () => {
     const { handle, ingest } = setup(async () => [{ logged: true, notified: 0 }]);
     const msg = message(validEvent());

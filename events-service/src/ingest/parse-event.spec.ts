@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { parseEvent, PoisonMessageError } from './parse-event.js';
+import { PoisonMessageError } from '#jetstream';
+import { parseEvent } from './parse-event.js';
 
 const encode = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
 

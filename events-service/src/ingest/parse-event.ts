@@ -1,3 +1,4 @@
+import { PoisonMessageError } from '#jetstream';
 import { AuthEventContract, EventSchemaError, TaskStreamContract, type AuthEvent, type CommentEvent, type ProjectEvent, type TaskEvent } from '#contracts';
 
 /**
@@ -8,14 +9,6 @@ export type EventSource = 'task' | 'auth';
 
 /** Comment events travel in the task stream as task events of their own types (`task.commented`, ...). */
 export type ParsedEvent = { source: 'task'; event: TaskEvent | CommentEvent } | { source: 'project'; event: ProjectEvent } | { source: 'auth'; event: AuthEvent };
-
-/** A message that can never be processed, whatever the retries: it is parked, not retried. */
-export class PoisonMessageError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = 'PoisonMessageError';
-  }
-}
 
 /** Parses one JetStream message body with its contract (libs/contracts); anything else is poison, parked with the contract's reason. */
 export function parseEvent(source: EventSource, data: Uint8Array): ParsedEvent {

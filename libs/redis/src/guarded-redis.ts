@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { Redis, ReplyError } from 'ioredis';
-import { redisConnection, type RedisConfig } from '#config';
+import { ReplyError, type Redis } from 'ioredis';
+import type { RedisConfig } from '#config';
 import { Circuit, RedisUnavailableError } from './circuit.js';
+import { createRedisClient } from './redis-client.js';
 
 export interface RedisGuardConfig extends RedisConfig {
   REDIS_COMMAND_TIMEOUT_MS: number;
@@ -26,16 +27,13 @@ export class GuardedRedis {
     readonly name: string,
     config: RedisGuardConfig,
   ) {
-    const options = {
-      lazyConnect: true,
-      enableOfflineQueue: false,
+    this.client = createRedisClient(config, {
+      name,
+      offlineQueue: false,
       maxRetriesPerRequest: 1,
-      commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
-      connectTimeout: Math.max(1000, config.REDIS_COMMAND_TIMEOUT_MS),
-      connectionName: name,
-    };
-    const connection = redisConnection(config);
-    this.client = 'url' in connection ? new Redis(connection.url, options) : new Redis({ ...connection, ...options });
+      commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+      connectTimeoutMs: Math.max(1000, config.REDIS_COMMAND_TIMEOUT_MS),
+    });
     this.logger = new Logger(`Redis(${name})`);
     // One error object for all fast refusals: building one (with a stack) per refused call is waste.
     this.unavailable = new RedisUnavailableError(name);

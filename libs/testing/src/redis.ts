@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '#redis';
 import { freePort } from './stack.js';
 import { waitFor } from './wait.js';
 
@@ -18,7 +18,7 @@ export class PrivateRedis {
     const port = await freePort();
     const server = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const redis = new PrivateRedis(`redis://127.0.0.1:${port}`, server);
-    const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = createRedisClient({ REDIS_URL: redis.url, REDIS_PORT: port }, { name: 'private-redis-probe', offlineQueue: true, maxRetriesPerRequest: 0, reconnect: false });
     try {
       await waitFor(
         async () => {

@@ -10,6 +10,7 @@ export class RealtimeMetrics {
   readonly eventsEmitted: Counter<'event'>;
   readonly emitLag: Histogram<'event'>;
   readonly messagesRejected: Counter<'subject'>;
+  readonly messagesDeadLettered: Counter<'stream' | 'kind'>;
 
   constructor() {
     this.registry.setDefaultLabels({ service: SERVICE_NAME });
@@ -26,6 +27,12 @@ export class RealtimeMetrics {
       help: 'Time from the change (occurredAt) to its emission',
       labelNames: ['event'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [this.registry],
+    });
+    this.messagesDeadLettered = new Counter({
+      name: 'realtime_messages_dead_lettered_total',
+      help: 'JetStream messages dropped (terminated) by this replica: unroutable (poison) or failing on their last delivery (max_deliver)',
+      labelNames: ['stream', 'kind'],
       registers: [this.registry],
     });
     this.messagesRejected = new Counter({

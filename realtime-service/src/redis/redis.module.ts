@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
-import { APP_ENV, redisConnection } from '#config';
+import type { Redis } from 'ioredis';
+import { APP_ENV } from '#config';
+import { createRedisClient } from '#redis';
 import { SERVICE_NAME, type RealtimeEnv } from '../config/realtime.env.js';
 
 /** Commands (presence, readiness, de-duplication): fail fast while Redis is away. */
@@ -13,13 +14,8 @@ export interface RedisAdapterClients {
   sub: Redis;
 }
 
-function createClient(env: RealtimeEnv, options: RedisOptions): Redis {
-  const connection = redisConnection(env);
-  return 'url' in connection ? new Redis(connection.url, options) : new Redis({ ...connection, ...options });
-}
-
 function createCommandClient(env: RealtimeEnv): Redis {
-  return createClient(env, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000, connectionName: SERVICE_NAME });
+  return createRedisClient(env, { name: SERVICE_NAME, offlineQueue: false, maxRetriesPerRequest: 1, commandTimeoutMs: 1000 });
 }
 
 /**
@@ -28,8 +24,8 @@ function createCommandClient(env: RealtimeEnv): Redis {
  * reconnect. Local sockets keep receiving events meanwhile; other replicas get them once Redis is back.
  */
 function createAdapterClients(env: RealtimeEnv): RedisAdapterClients {
-  const pub = createClient(env, { lazyConnect: true, maxRetriesPerRequest: null, connectionName: `${SERVICE_NAME}-pub` });
-  const sub = createClient(env, { lazyConnect: true, maxRetriesPerRequest: null, connectionName: `${SERVICE_NAME}-sub` });
+  const pub = createRedisClient(env, { name: `${SERVICE_NAME}-pub`, offlineQueue: true, maxRetriesPerRequest: null });
+  const sub = createRedisClient(env, { name: `${SERVICE_NAME}-sub`, offlineQueue: true, maxRetriesPerRequest: null });
   return { pub, sub };
 }
 

@@ -2,15 +2,23 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import type { JsMsg } from '@nats-io/jetstream';
 import { AUTH_EVENTS_STREAM, SESSIONS_REVOKED_SUBJECT } from '#contracts';
 import { APP_ENV } from '#config';
+import { describeError, DurableConsumer, PoisonMessageError } from '#jetstream';
 import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME, type RealtimeEnv } from '../config/realtime.env.js';
-import { describeError, DurableConsumer, jsonBody } from '../jetstream/durable-consumer.js';
+import { jsonBody, realtimeConsumerOptions } from '../jetstream/realtime-consumer.js';
+import { RealtimeMetrics } from '../metrics/realtime-metrics.service.js';
 import { RevokedSessions } from '../socket/revoked-sessions.js';
 import { TasksGateway } from '../tasks/tasks.gateway.js';
-import { parseSessionRevocation } from './session-revocation.js';
+import { parseSessionRevocation, type SessionRevocation } from './session-revocation.js';
 
 /** The same durable name as on TASK_EVENTS (another stream): one consumer per stream, shared by every replica. */
 export const SESSION_REVOCATIONS_CONSUMER = SERVICE_NAME;
+
+function decodeRevocation(message: JsMsg): SessionRevocation {
+  const revocation = parseSessionRevocation(jsonBody(message));
+  if (!revocation) throw new PoisonMessageError('a user.logout event that names no sessions');
+  return revocation;
+}
 
 /**
  * Ends the sockets of revoked logins: auth-service records every revocation (logout,
@@ -22,23 +30,27 @@ export const SESSION_REVOCATIONS_CONSUMER = SERVICE_NAME;
 @Injectable()
 export class SessionRevocationsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SessionRevocationsConsumer.name);
-  private readonly consumer: DurableConsumer;
+  private readonly consumer: DurableConsumer<SessionRevocation>;
 
   constructor(
     nats: NatsRpcClient,
     @Inject(APP_ENV) env: RealtimeEnv,
+    metrics: RealtimeMetrics,
     private readonly gateway: TasksGateway,
     private readonly revoked: RevokedSessions,
   ) {
-    this.consumer = new DurableConsumer(nats, {
-      replicas: env.EVENT_STREAM_REPLICAS,
-      stream: AUTH_EVENTS_STREAM,
-      durable: SESSION_REVOCATIONS_CONSUMER,
-      filterSubject: SESSIONS_REVOKED_SUBJECT,
-      what: 'session revocations',
-      context: SessionRevocationsConsumer.name,
-      handle: (message) => this.handle(message),
-    });
+    this.consumer = new DurableConsumer(
+      realtimeConsumerOptions(nats, metrics, {
+        replicas: env.EVENT_STREAM_REPLICAS,
+        stream: AUTH_EVENTS_STREAM,
+        durable: SESSION_REVOCATIONS_CONSUMER,
+        filterSubject: SESSIONS_REVOKED_SUBJECT,
+        what: 'session revocations',
+        context: SessionRevocationsConsumer.name,
+        decode: decodeRevocation,
+        handle: (revocation) => this.handle(revocation),
+      }),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -50,26 +62,18 @@ export class SessionRevocationsConsumer implements OnApplicationBootstrap, Befor
   }
 
   /** Idempotent, so a redelivery (lost ack, or a retry after Redis failed) just repeats it. */
-  private async handle(message: JsMsg): Promise<void> {
-    const event = jsonBody(message);
-    const revocation = parseSessionRevocation(event);
-    if (!revocation) {
-      this.logger.warn(`Dropping a user.logout event that names no sessions on ${message.subject} (seq ${message.seq})`);
-      message.term();
-      return;
-    }
+  private async handle(revocation: SessionRevocation): Promise<void> {
     // Redis first: a socket whose handshake raced this event re-checks Redis after joining its
     // session room, so it either is in the room when it is disconnected or finds the entry.
-    let remembered = true;
+    let failure: { error: unknown } | undefined;
     try {
       await this.revoked.add(revocation.sessionIds, revocation.reason);
     } catch (error) {
-      remembered = false;
+      failure = { error };
       this.logger.error(`Remembering ${revocation.sessionIds.length} revoked session(s) of ${revocation.userId} failed: ${describeError(error)}`);
     }
-    // Live sockets are ended whatever Redis said; without the entry, a retry repeats both.
+    // Live sockets are ended whatever Redis said; without the entry, the retry repeats both.
     this.gateway.endSessions(revocation.sessionIds, revocation.reason);
-    if (remembered) message.ack();
-    else message.nak(1000);
+    if (failure) throw failure.error;
   }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
-import { EmissionBatch, emittedKey, MAX_BATCH, type Emission } from './emission-batch.js';
+import { EmissionBatch, emittedKey, type Emission } from './emission-batch.js';
 
-/** Redis's SET NX over a Map, pipelined as ioredis does; `down` fails the whole pipeline. */
+/** Redis's SET NX and DEL over a Set, pipelined as ioredis does; `down` fails the whole pipeline. */
 function fakeRedis(options: { down?: boolean } = {}) {
   const keys = new Set<string>();
   let roundTrips = 0;
@@ -26,15 +26,17 @@ function fakeRedis(options: { down?: boolean } = {}) {
       };
       return pipeline;
     },
-  } as unknown as Pick<Redis, 'pipeline'>;
+    async del(...names: string[]) {
+      for (const name of names) keys.delete(name);
+      return names.length;
+    },
+  } as unknown as Pick<Redis, 'pipeline' | 'del'>;
   return { redis, keys, roundTrips: () => roundTrips };
 }
 
 function emission(eventId: string, log: string[], fail = false): Emission {
   return {
     eventId,
-    type: 'task.updated',
-    message: { ack: () => log.push(`ack ${eventId}`), nak: () => log.push(`nak ${eventId}`) },
     emit: () => {
       if (fail) throw new Error('boom');
       log.push(`emit ${eventId}`);
@@ -43,49 +45,38 @@ function emission(eventId: string, log: string[], fail = false): Emission {
 }
 
 describe('EmissionBatch', () => {
-  it('emits and acks the events handed over in one turn in order, after one Redis round trip', async () => {
+  it('emits a batch in order after one Redis round trip that marks every event', async () => {
     const { redis, keys, roundTrips } = fakeRedis();
-    const batch = new EmissionBatch(redis);
     const log: string[] = [];
-    for (const id of ['a', 'b', 'c']) await batch.add(emission(id, log));
-    expect(log).toEqual([]);
-    await batch.drain();
-    expect(log).toEqual(['emit a', 'ack a', 'emit b', 'ack b', 'emit c', 'ack c']);
+    await new EmissionBatch(redis).emitAll(['a', 'b', 'c'].map((id) => emission(id, log)));
+    expect(log).toEqual(['emit a', 'emit b', 'emit c']);
     expect(roundTrips()).toBe(1);
     expect([...keys]).toEqual(['a', 'b', 'c'].map(emittedKey));
   });
 
-  it('acks a redelivered event without emitting it again, in the same batch or a later one', async () => {
+  it('does not emit a redelivered event again, in the same batch or a later one', async () => {
     const { redis } = fakeRedis();
     const batch = new EmissionBatch(redis);
     const log: string[] = [];
-    await batch.add(emission('a', log));
-    await batch.add(emission('a', log));
-    await batch.drain();
-    await batch.add(emission('a', log));
-    await batch.drain();
-    expect(log).toEqual(['emit a', 'ack a', 'ack a', 'ack a']);
+    await batch.emitAll([emission('a', log), emission('a', log)]);
+    await batch.emitAll([emission('a', log), emission('b', log)]);
+    expect(log).toEqual(['emit a', 'emit b']);
   });
 
-  it('emits when Redis cannot say (at least once beats never), and naks an event whose emit failed', async () => {
+  it('emits when Redis cannot say whether an event was emitted', async () => {
     const { redis } = fakeRedis({ down: true });
-    const batch = new EmissionBatch(redis);
     const log: string[] = [];
-    await batch.add(emission('a', log, true));
-    await batch.add(emission('b', log));
-    await batch.drain();
-    expect(log).toEqual(['nak a', 'emit b', 'ack b']);
+    await new EmissionBatch(redis).emitAll([emission('a', log), emission('b', log)]);
+    expect(log).toEqual(['emit a', 'emit b']);
   });
 
-  it('holds the consumer back once a batch is full, until that batch is emitted', async () => {
-    const { redis, roundTrips } = fakeRedis();
+  it('a failed emit throws and unmarks it and the events after it, so a retry emits exactly those', async () => {
+    const { redis, keys } = fakeRedis();
     const batch = new EmissionBatch(redis);
     const log: string[] = [];
-    for (let i = 1; i < MAX_BATCH; i += 1) await batch.add(emission(`e${i}`, log));
-    expect(log).toEqual([]);
-    await batch.add(emission('last', log));
-    expect(log).toHaveLength(2 * MAX_BATCH);
-    expect(log.slice(-2)).toEqual(['emit last', 'ack last']);
-    expect(roundTrips()).toBe(1);
+    await expect(batch.emitAll([emission('a', log), emission('b', log, true), emission('c', log)])).rejects.toThrow('boom');
+    expect([...keys]).toEqual([emittedKey('a')]);
+    await batch.emitAll(['a', 'b', 'c'].map((id) => emission(id, log)));
+    expect(log).toEqual(['emit a', 'emit b', 'emit c']);
   });
 });

@@ -1,16 +1,8 @@
-/** What the batcher needs of a JetStream message. */
-export interface HeldMessage {
-  working(): void;
-  nak(millis?: number): void;
-}
+import { HeldMessages, type HeldMessage, type ProgressOptions } from './held-messages.js';
 
-export interface MessageBatcherOptions<M> {
+export interface MessageBatcherOptions<M> extends ProgressOptions {
   /** At most this many messages per batch. */
   maxBatch: number;
-  /** How often every held message is reported in progress: well inside the consumer's ack wait. */
-  progressEveryMs: number;
-  /** A message held longer than this is no longer reported, so a stuck write lets the server redeliver it. */
-  maxHoldMs: number;
   /** Applies one batch; settles (acks, naks, terms) each of its messages itself. */
   handle: (batch: M[]) => Promise<void>;
   onError: (error: unknown) => void;
@@ -20,19 +12,16 @@ export interface MessageBatcherOptions<M> {
  * Turns delivered messages into batches: the messages that arrive together (one socket read)
  * or while the previous batch is being written form the next batch, at most `maxBatch`. One
  * batch at a time, in delivery order, so the events of one task keep their stream order.
- * Every held message, queued or being written, is reported in progress (`working()`) on a
- * timer, so a healthy replica never has a message redelivered however long its queue.
+ * Every held message, queued or being written, is reported in progress (HeldMessages).
  */
 export class MessageBatcher<M extends HeldMessage> {
   private readonly queue: M[] = [];
-  private readonly held = new Map<M, number>();
+  private readonly held: HeldMessages<M>;
   private draining?: Promise<void>;
   private closed = false;
-  private readonly progress: NodeJS.Timeout;
 
   constructor(private readonly options: MessageBatcherOptions<M>) {
-    this.progress = setInterval(() => this.reportProgress(), options.progressEveryMs);
-    this.progress.unref();
+    this.held = new HeldMessages(options);
   }
 
   get size(): number {
@@ -44,7 +33,7 @@ export class MessageBatcher<M extends HeldMessage> {
       msg.nak(); // arrived after close: back to the stream for another replica
       return;
     }
-    this.held.set(msg, Date.now());
+    this.held.hold(msg);
     this.queue.push(msg);
     this.draining ??= this.drain();
   }
@@ -53,11 +42,11 @@ export class MessageBatcher<M extends HeldMessage> {
   async close(): Promise<void> {
     this.closed = true;
     for (const msg of this.queue.splice(0)) {
-      this.held.delete(msg);
+      this.held.release(msg);
       msg.nak();
     }
     await this.draining;
-    clearInterval(this.progress);
+    this.held.dispose();
   }
 
   private async drain(): Promise<void> {
@@ -71,16 +60,11 @@ export class MessageBatcher<M extends HeldMessage> {
         } catch (error) {
           this.options.onError(error); // unsettled messages come back after the ack wait
         } finally {
-          for (const msg of batch) this.held.delete(msg);
+          for (const msg of batch) this.held.release(msg);
         }
       }
     } finally {
       this.draining = undefined;
     }
-  }
-
-  private reportProgress(): void {
-    const oldest = Date.now() - this.options.maxHoldMs;
-    for (const [msg, since] of this.held) if (since > oldest) msg.working();
   }
 }
