@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstreamManager, type StreamInfo } from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { fromSeed } from '@nats-io/nkeys';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { authConfigWithExtraUsers, findNatsServer, NATS_CONFIG, natsDevEnv } from '../../../scripts/lib/local-nats.mjs';
@@ -166,7 +166,7 @@ export class NatsCluster {
 
   /** The stream's info as its leader reports it, once it has one (during an election it has none). */
   async streamInfo(stream: string, timeoutMs = 30_000): Promise<StreamInfo> {
-    const jsm = await jetstreamManager(this.admin!, { timeout: 2000 });
+    const jsm = await this.manager();
     return waitFor(async () => {
       const info = await jsm.streams.info(stream);
       return info.cluster?.leader ? info : undefined;
@@ -180,12 +180,20 @@ export class NatsCluster {
 
   /** Resolves once `stream` has a leader and every replica is online and caught up. */
   async waitForStreamCurrent(stream: string, timeoutMs = 30_000): Promise<void> {
-    const jsm = await jetstreamManager(this.admin!, { timeout: 2000 });
+    const jsm = await this.manager();
     await waitFor(async () => {
       const info = await jsm.streams.info(stream);
       const replicas = info.cluster?.replicas ?? [];
       return !!info.cluster?.leader && replicas.length === this.members.length - 1 && replicas.every((peer) => peer.current && !peer.offline);
     }, timeoutMs, `every replica of ${stream} to be current`);
+  }
+
+  /**
+   * A JetStream manager that does not ask the server first: right after a kill the admin
+   * connection may be reconnecting, or the meta leader being elected; the callers' waits retry.
+   */
+  private manager(): Promise<JetStreamManager> {
+    return jetstreamManager(this.admin!, { timeout: 2000, checkAPI: false });
   }
 
   async close(): Promise<void> {
