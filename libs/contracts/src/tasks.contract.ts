@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateBy, ValidateIf, type ValidationArguments } from 'class-validator';
 import { EmptyRequest, PageQuery, type Page } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
 import { SafeText } from './safe-text.js';
@@ -71,6 +71,7 @@ export class CreateTaskBody {
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsISO8601({ strict: true })
+  @InFourDigitYears()
   dueDate?: string | null;
 
   @ApiPropertyOptional({
@@ -110,6 +111,20 @@ export class UpdateTaskBody extends TaskChanges {
   @IsInt()
   @Min(1)
   version?: number;
+}
+
+/** The latest instant a task date may be: later ones (e.g. 9999-12-31T23:00-14:00) have no four-digit ISO form, which events carry. */
+const LAST_FOUR_DIGIT_YEAR_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** A date-time whose UTC form has a four-digit year (a 400 otherwise, not a failure when the event is written). */
+function InFourDigitYears(): PropertyDecorator {
+  return ValidateBy({
+    name: 'inFourDigitYears',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !(Date.parse(value) > LAST_FOUR_DIGIT_YEAR_MS),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} must be no later than 9999-12-31T23:59:59.999Z`,
+    },
+  });
 }
 
 export const TASK_CHANGEABLE_FIELDS = ['title', 'description', 'status', 'priority', 'dueDate'] as const;
