@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, AuthEventContract, type AuthEvent, type AuthEventType, type SessionsRevokedData } from '#contracts';
+import { AUTH_EVENTS_STREAM, AUTH_EVENTS_SUBJECT_PREFIX, AuthEventContract, sessionsRevokedBy, type AuthEvent, type AuthEventType, type SessionsRevokedData } from '#contracts';
 import { currentRequestId } from '#logging';
 import { eventStreamConfig, insertOutboxRow, OutboxSignal, type OutboxMessage } from '#outbox';
 
@@ -45,7 +45,7 @@ export class AuthEvents {
 
   /** Every revocation of logins is a `user.logout` event naming exactly which ones, so realtime-service can end their sockets. */
   recordRevocation(db: EntityManager, input: Omit<AuthEventInput, 'data'>, data: SessionsRevokedData): Promise<void> {
-    return this.record(db, 'user.logout', { ...input, data });
+    return this.record(db, 'user.logout', { ...input, data: sessionsRevokedBy({ type: 'user.logout', data }) });
   }
 
   published(): void {

@@ -49,7 +49,7 @@ export interface EventDefinition<Schema extends z.ZodType> {
 /** Issues worth reading, not the whole list: a reason is stored and logged. */
 const MAX_ISSUES = 5;
 
-function describeIssues(name: string, error: z.ZodError): string {
+export function describeIssues(name: string, error: z.ZodError): string {
   const problems = error.issues.slice(0, MAX_ISSUES).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
   return `not a valid ${name}: ${problems.join('; ')}`;
 }

@@ -73,12 +73,3 @@ export function realtimeConsumerOptions<T>(nats: NatsRpcClient, metrics: Realtim
     stopWaitMs: STOP_WAIT_MS,
   };
 }
-
-/** A message's JSON body, or undefined when it is not JSON: the caller's parser then refuses it. */
-export function jsonBody(message: { json<T>(): T }): unknown {
-  try {
-    return message.json<unknown>();
-  } catch {
-    return undefined;
-  }
-}

@@ -1,4 +1,4 @@
-import { SESSION_REVOCATION_REASONS, type SessionRevocationReason } from '#contracts';
+import { AuthEventContract, EventSchemaError, sessionsRevokedBy, type SessionRevocationReason } from '#contracts';
 
 /** Every socket of one login (the access token's `sid`): what a revocation ends. */
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
@@ -9,19 +9,14 @@ export interface SessionRevocation {
   reason: SessionRevocationReason;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const REASONS = new Set<string>(SESSION_REVOCATION_REASONS);
-const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
-
 /**
- * The logins a `user.logout` auth event revoked, or undefined for anything else (including
- * events recorded before they named their sessions, which cannot be acted on).
+ * The logins a `user.logout` auth event revoked, checked by its contract; throws
+ * EventSchemaError (with the reason) for anything else, including events recorded before
+ * they named their sessions, which cannot be acted on.
  */
-export function parseSessionRevocation(value: unknown): SessionRevocation | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const event = value as { type?: unknown; userId?: unknown; data?: unknown };
-  if (event.type !== 'user.logout' || !isUuid(event.userId) || typeof event.data !== 'object' || event.data === null) return undefined;
-  const { sessionIds, reason } = event.data as { sessionIds?: unknown; reason?: unknown };
-  if (!Array.isArray(sessionIds) || !sessionIds.every(isUuid) || typeof reason !== 'string' || !REASONS.has(reason)) return undefined;
-  return { userId: event.userId, sessionIds: [...new Set(sessionIds)], reason: reason as SessionRevocationReason };
+export function parseSessionRevocation(data: Uint8Array | string): SessionRevocation {
+  const event = AuthEventContract.decode(data);
+  const revoked = sessionsRevokedBy(event);
+  if (!event.userId) throw new EventSchemaError('a user.logout event names no user');
+  return { userId: event.userId, sessionIds: [...new Set(revoked.sessionIds)], reason: revoked.reason };
 }

@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import type { JsMsg } from '@nats-io/jetstream';
 import { AUTH_EVENTS_STREAM, SESSIONS_REVOKED_SUBJECT } from '#contracts';
 import { APP_ENV } from '#config';
-import { describeError, DurableConsumer, PoisonMessageError } from '#jetstream';
+import { describeError, DurableConsumer } from '#jetstream';
 import { NatsRpcClient } from '#nats';
 import { SERVICE_NAME, type RealtimeEnv } from '../config/realtime.env.js';
-import { jsonBody, realtimeConsumerOptions } from '../jetstream/realtime-consumer.js';
+import { realtimeConsumerOptions } from '../jetstream/realtime-consumer.js';
 import { RealtimeMetrics } from '../metrics/realtime-metrics.service.js';
 import { RevokedSessions } from '../socket/revoked-sessions.js';
 import { TasksGateway } from '../tasks/tasks.gateway.js';
@@ -14,11 +14,6 @@ import { parseSessionRevocation, type SessionRevocation } from './session-revoca
 /** The same durable name as on TASK_EVENTS (another stream): one consumer per stream, shared by every replica. */
 export const SESSION_REVOCATIONS_CONSUMER = SERVICE_NAME;
 
-function decodeRevocation(message: JsMsg): SessionRevocation {
-  const revocation = parseSessionRevocation(jsonBody(message));
-  if (!revocation) throw new PoisonMessageError('a user.logout event that names no sessions');
-  return revocation;
-}
 
 /**
  * Ends the sockets of revoked logins: auth-service records every revocation (logout,
@@ -47,7 +42,7 @@ export class SessionRevocationsConsumer implements OnApplicationBootstrap, Befor
         filterSubject: SESSIONS_REVOKED_SUBJECT,
         what: 'session revocations',
         context: SessionRevocationsConsumer.name,
-        decode: decodeRevocation,
+        decode: (message: JsMsg) => parseSessionRevocation(message.data),
         handle: (revocation) => this.handle(revocation),
       }),
     );
