@@ -5,7 +5,7 @@
 // socket), requests fail only briefly (measured and printed), and the relay's backlog drains.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TASK_EVENTS_STREAM } from '#contracts';
-import { closeClusterFixture, CreateLoad, deliveryOf, failureWindow, notOnce, startClusterFixture, taskEventReplicas, type ClusterFixture } from './factories/cluster-load.js';
+import { closeClusterFixture, CreateLoad, deliveryOf, expectEveryCreateOnceEverywhere, failureWindow, startClusterFixture, taskEventReplicas, type ClusterFixture } from './factories/cluster-load.js';
 
 /** The goal is 2 s; asserted loosely, since a loaded 2-core machine stretches everything. */
 const MAX_FAILURE_WINDOW_MS = 5000;
@@ -60,15 +60,7 @@ describe('a three-node NATS cluster losing its stream leader, then another node'
       ].join('\n'),
     );
 
-    // 0 failed beyond retries: every create was answered 201 in the end.
-    expect(load.creates.filter((create) => !create.taskId).map((create) => create.title)).toEqual([]);
-    // 0 lost, 0 duplicated: one task per create, and one event per task everywhere downstream.
-    expect(notOnce(delivery.committed)).toEqual([]);
-    expect(delivery.committed.size).toBe(load.creates.length);
-    for (const where of [delivery.stream, delivery.eventLog, delivery.socket]) {
-      expect(notOnce(where)).toEqual([]);
-      expect(where.size).toBe(load.creates.length);
-    }
+    expectEveryCreateOnceEverywhere(load, delivery);
     for (const window of windows) expect(window.sentMs).toBeLessThanOrEqual(MAX_FAILURE_WINDOW_MS);
   }, 150_000);
 });

@@ -5,7 +5,7 @@
 // exactly once.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TASK_EVENTS_STREAM } from '#contracts';
-import { closeClusterFixture, CreateLoad, deliveryOf, failureWindow, notOnce, startClusterFixture, type ClusterFixture } from './factories/cluster-load.js';
+import { closeClusterFixture, CreateLoad, deliveryOf, expectEveryCreateOnceEverywhere, failureWindow, startClusterFixture, type ClusterFixture } from './factories/cluster-load.js';
 
 let fixture: ClusterFixture;
 
@@ -44,12 +44,6 @@ describe('a rolling restart of all three NATS nodes under load', () => {
       ].join('\n'),
     );
 
-    expect(load.creates.filter((create) => !create.taskId).map((create) => create.title)).toEqual([]);
-    expect(notOnce(delivery.committed)).toEqual([]);
-    expect(delivery.committed.size).toBe(load.creates.length);
-    for (const where of [delivery.stream, delivery.eventLog, delivery.socket]) {
-      expect(notOnce(where)).toEqual([]);
-      expect(where.size).toBe(load.creates.length);
-    }
+    expectEveryCreateOnceEverywhere(load, delivery);
   }, 150_000);
 });

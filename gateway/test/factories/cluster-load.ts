@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import mongoose from 'mongoose';
@@ -203,6 +204,20 @@ export async function deliveryOf(fixture: ClusterFixture, load: CreateLoad, sinc
 }
 
 /** Values that do not appear exactly once: the duplicates (count > 1) of a delivery. */
-export function notOnce(seen: Map<string, number>): [string, number][] {
+function notOnce(seen: Map<string, number>): [string, number][] {
   return [...seen].filter(([, count]) => count !== 1);
+}
+
+/**
+ * 0 failed beyond retries (every create answered 201 in the end), 0 lost and 0 duplicated:
+ * one task per create, and one event per task in the stream, the event log and at its socket.
+ */
+export function expectEveryCreateOnceEverywhere(load: CreateLoad, delivery: Delivery): void {
+  expect(load.creates.filter((create) => !create.taskId).map((create) => create.title)).toEqual([]);
+  expect(notOnce(delivery.committed)).toEqual([]);
+  expect(delivery.committed.size).toBe(load.creates.length);
+  for (const where of [delivery.stream, delivery.eventLog, delivery.socket]) {
+    expect(notOnce(where)).toEqual([]);
+    expect(where.size).toBe(load.creates.length);
+  }
 }
