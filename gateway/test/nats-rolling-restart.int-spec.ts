@@ -3,7 +3,7 @@
 // every service given all three URLs and EVENT_STREAM_REPLICAS=3, no create fails beyond its
 // retries, and every task is in PostgreSQL, the stream, the event log and at its owner's socket
 // exactly once.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { TASK_EVENTS_STREAM } from '#contracts';
 import { closeClusterFixture, CreateLoad, deliveryOf, expectEveryCreateOnceEverywhere, failureWindow, startClusterFixture, type ClusterFixture } from './factories/cluster-load.js';
 
