@@ -26,7 +26,7 @@ ENV NODE_ENV=production
 # The services' Node flags (scripts/lib/service-node-flags.mjs says why; deploy/test checks the
 # two agree): a 2 MB young generation instead of V8's 16 MB, ~30 MB less RSS per idle process.
 # A deployment that sets NODE_OPTIONS replaces them (render.yaml and Railway keep them).
-ENV NODE_OPTIONS=--max-semi-space-size=2
+ENV NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 # Files stay owned by root and read-only for the `node` user (the Kubernetes manifests also
 # mount the root filesystem read-only).
