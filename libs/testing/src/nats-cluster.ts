@@ -9,7 +9,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { authConfigWithExtraUsers, findNatsServer, NATS_CONFIG, natsDevEnv } from '../../../scripts/lib/local-nats.mjs';
 import { connectAs } from './nats.js';
 import { freePort } from './stack.js';
-import { testNatsAuth } from './test-config.js';
+import { hostPath, testNatsAuth } from './test-config.js';
 import { waitFor } from './wait.js';
 
 // Sits between the test and one nats-server: SIGUSR2 is the test's kill -9 of the node, SIGTERM
@@ -58,7 +58,7 @@ class Node implements NatsClusterNode {
       ...['-c', join(this.dir, 'nats-server.conf'), '-a', '127.0.0.1', '-p', String(this.port), '-sd', join(this.dir, 'store')],
       ...['-n', this.name, '--cluster_name', CLUSTER_NAME, '--cluster', `nats://127.0.0.1:${this.clusterPort}`, '--routes', routes.join(',')],
     ];
-    const watchdog = spawn(process.execPath, ['-e', WATCHDOG, binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ...natsDevEnv() } });
+    const watchdog = spawn(process.execPath, ['-e', WATCHDOG, binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: hostPath(), ...natsDevEnv() } });
     this.watchdog = watchdog;
     const output: string[] = [];
     await new Promise<void>((ready, fail) => {
