@@ -1,6 +1,9 @@
 // Helpers shared by the benchmarks: settings, ports, polling, binaries, the bench database.
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import { createServer, Socket } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { nkeyAuthenticator } from '@nats-io/transport-node';
@@ -113,4 +116,59 @@ export async function ensureDatabase(pgUrl, database) {
 
 export function fmt(n, digits = 1) {
   return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+}
+
+/** Every process a bench started and has not stopped: what to kill, and whose last lines to show, on a failure. */
+export const benchProcesses = new Set();
+
+/** Linux's clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const CLK_TCK = 100;
+
+/** A child process of a bench, keeping its last 100 output lines. */
+export class BenchProcess {
+  constructor(name, command, args, env, cwd) {
+    this.name = name;
+    this.lines = [];
+    this.child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.exited = new Promise((done) => this.child.once('exit', (code, signal) => done(signal ?? code)));
+    const keep = (chunk) => {
+      this.lines.push(...chunk.toString().split('\n').filter(Boolean));
+      if (this.lines.length > 100) this.lines.splice(0, this.lines.length - 100);
+    };
+    this.child.stdout.on('data', keep);
+    this.child.stderr.on('data', keep);
+    benchProcesses.add(this);
+  }
+
+  get running() {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** utime + stime of the process so far, in ms (10 ms resolution). */
+  cpuMs() {
+    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  }
+
+  async stop(signal = 'SIGTERM') {
+    if (this.running) this.child.kill(signal);
+    const timer = setTimeout(() => this.running && this.child.kill('SIGKILL'), 30_000);
+    const outcome = await this.exited;
+    clearTimeout(timer);
+    benchProcesses.delete(this);
+    return outcome;
+  }
+}
+
+/** A private nats-server (privateNatsArgs) with a store of its own, removed when it stops. */
+export async function startPrivateNats(storePrefix, startupMs) {
+  const binary = process.env.BENCH_NATS_SERVER ?? findOnPath('nats-server');
+  if (!binary) throw new Error('no nats-server binary found (set BENCH_NATS_SERVER)');
+  const port = await freePort();
+  const dir = await mkdtemp(join(os.tmpdir(), storePrefix));
+  const { args, env } = privateNatsArgs(port, dir);
+  const proc = new BenchProcess('nats-server', binary, args, { PATH: process.env.PATH ?? '', ...env });
+  await poll('nats-server', async () => (await portOpen(port)) || 'not listening', startupMs);
+  return { url: `nats://${HOST}:${port}`, stop: async () => (await proc.stop(), await rm(dir, { recursive: true, force: true })) };
 }

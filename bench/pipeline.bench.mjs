@@ -24,18 +24,16 @@
 //        measure an older build with the same bench.
 // Needs nats-server on PATH (or BENCH_NATS_SERVER), PostgreSQL on 127.0.0.1:5432 and the
 // jongodb binary from node_modules. Everything started is stopped at the end, also on failure.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
-import { HOST, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen, privateNatsArgs } from './lib.mjs';
+import { BenchProcess, benchProcesses, HOST, ensureDatabase, fmt, freePort, intSetting, poll, portOpen, startPrivateNats } from './lib.mjs';
 import { DEV_NATS_SEEDS, natsInboxPrefix } from '#config';
 import { TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX, TasksContract, EventsContract } from '#contracts';
 import { eventStreamConfig } from '#outbox';
@@ -59,55 +57,17 @@ if (!['all', 'relay', 'ingest'].includes(settings.part)) throw new Error(`BENCH_
 
 // ---------------------------------------------------------------- processes
 
-const processes = new Set();
-
-class Proc {
-  constructor(name, command, args, env) {
-    this.name = name;
-    this.lines = [];
-    this.child = spawn(command, args, { cwd: DIST_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = new Promise((done) => this.child.once('exit', (code, signal) => done(signal ?? code)));
-    const keep = (chunk) => {
-      this.lines.push(...chunk.toString().split('\n').filter(Boolean));
-      if (this.lines.length > 100) this.lines.splice(0, this.lines.length - 100);
-    };
-    this.child.stdout.on('data', keep);
-    this.child.stderr.on('data', keep);
-    processes.add(this);
-  }
-
-  get running() {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  async stop(signal = 'SIGTERM') {
-    if (this.running) this.child.kill(signal);
-    const timer = setTimeout(() => this.running && this.child.kill('SIGKILL'), 30_000);
-    const outcome = await this.exited;
-    clearTimeout(timer);
-    processes.delete(this);
-    return outcome;
-  }
-}
-
 function service(name, env) {
-  return new Proc(name, process.execPath, [resolve(DIST_ROOT, `dist/${name}/src/main.js`)], env);
+  return new BenchProcess(name, process.execPath, [resolve(DIST_ROOT, `dist/${name}/src/main.js`)], env, DIST_ROOT);
 }
 
-async function startNats() {
-  const binary = process.env.BENCH_NATS_SERVER ?? findOnPath('nats-server');
-  if (!binary) throw new Error('no nats-server binary found (set BENCH_NATS_SERVER)');
-  const port = await freePort();
-  const dir = await mkdtemp(join(os.tmpdir(), 'taskflow-bench-pipeline-'));
-  const { args, env } = privateNatsArgs(port, dir);
-  const proc = new Proc('nats-server', binary, args, { PATH: process.env.PATH ?? '', ...env });
-  await poll('nats-server', async () => (await portOpen(port)) || 'not listening', STARTUP_MS);
-  return { url: `nats://${HOST}:${port}`, stop: async () => (await proc.stop(), await rm(dir, { recursive: true, force: true })) };
+function startNats() {
+  return startPrivateNats('taskflow-bench-pipeline-', STARTUP_MS);
 }
 
 async function startJongodb() {
   const port = await freePort();
-  const proc = new Proc('jongodb', JONGODB, [`--host=${HOST}`, `--port=${port}`], { PATH: process.env.PATH ?? '' });
+  const proc = new BenchProcess('jongodb', JONGODB, [`--host=${HOST}`, `--port=${port}`], { PATH: process.env.PATH ?? '' });
   await poll('jongodb', async () => (await portOpen(port)) || 'not listening', STARTUP_MS);
   return { url: `mongodb://${HOST}:${port}/taskflow_bench_pipeline`, stop: () => proc.stop('SIGKILL') };
 }
@@ -212,7 +172,7 @@ async function relayPart() {
     const [span] = await sql(`SELECT count(*)::int AS n, extract(epoch FROM max(published_at) - min(published_at)) AS seconds FROM outbox WHERE id > $1`, [maxId]);
     const relayRate = span.n / Math.max(Number(span.seconds), 0.001);
     console.log(`done`);
-    await Promise.all([tasks.stop(), gateway.stop(), ...[...processes].filter((p) => p.name === 'auth-service').map((p) => p.stop())]);
+    await Promise.all([tasks.stop(), gateway.stop(), ...[...benchProcesses].filter((p) => p.name === 'auth-service').map((p) => p.stop())]);
     return { created, createRate, lagMs, publishedLagMs, maxBacklog, relayRate, relaySeconds: Number(span.seconds), p99: result.latency.p99 };
   } finally {
     await nats.stop();
@@ -354,7 +314,7 @@ async function main() {
   for (const line of lines) console.log(`  ${line}`);
 }
 
-const stopEverything = () => Promise.all([...processes].map((p) => p.stop('SIGKILL')));
+const stopEverything = () => Promise.all([...benchProcesses].map((p) => p.stop('SIGKILL')));
 process.once('SIGINT', () => void stopEverything().then(() => process.exit(130)));
 main().then(
   async () => {
@@ -363,7 +323,7 @@ main().then(
   },
   async (error) => {
     console.error(`[bench] failed: ${error.stack ?? error}`);
-    for (const p of processes) console.error(`--- ${p.name}\n${p.lines.slice(-15).join('\n')}`);
+    for (const p of benchProcesses) console.error(`--- ${p.name}\n${p.lines.slice(-15).join('\n')}`);
     await stopEverything();
     process.exit(1);
   },

@@ -26,17 +26,14 @@
 //        BENCH_BASELINE_ROOT, BENCH_CPU_PROFILE_DIR (run this build's replicas with
 //        --cpu-prof, profiles written there).
 // Needs nats-server and redis-server on PATH (or BENCH_NATS_SERVER, BENCH_REDIS_SERVER).
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import { io } from 'socket.io-client';
-import { HOST, findOnPath, fmt, freePort, intSetting, poll, portOpen, privateNatsArgs } from './lib.mjs';
+import { BenchProcess, benchProcesses, HOST, findOnPath, fmt, freePort, intSetting, poll, portOpen, startPrivateNats } from './lib.mjs';
 import { AccessTokenSigner, AccessTokenVerifier } from '#auth';
 import { DEV_NATS_SEEDS, DEVELOPMENT_SIGNING_KEY, natsInboxPrefix, publicHalf } from '#config';
 import {
@@ -54,7 +51,6 @@ import { eventStreamConfig } from '#outbox';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STARTUP_MS = 60_000;
-const CLK_TCK = 100;
 const USERS = 100;
 const ADMINS = 4;
 const MEMBERS = USERS - ADMINS;
@@ -76,60 +72,15 @@ const SOCKETS_PER_USER = settings.sockets / USERS;
 
 // ---------------------------------------------------------------- processes
 
-const processes = new Set();
-
-class Proc {
-  constructor(name, command, args, env, cwd = ROOT) {
-    this.name = name;
-    this.lines = [];
-    this.child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = new Promise((done) => this.child.once('exit', (code, signal) => done(signal ?? code)));
-    const keep = (chunk) => {
-      this.lines.push(...chunk.toString().split('\n').filter(Boolean));
-      if (this.lines.length > 100) this.lines.splice(0, this.lines.length - 100);
-    };
-    this.child.stdout.on('data', keep);
-    this.child.stderr.on('data', keep);
-    processes.add(this);
-  }
-
-  get running() {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /** utime + stime of the process so far, in ms (10 ms resolution). */
-  cpuMs() {
-    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-  }
-
-  async stop(signal = 'SIGTERM') {
-    if (this.running) this.child.kill(signal);
-    const timer = setTimeout(() => this.running && this.child.kill('SIGKILL'), 30_000);
-    const outcome = await this.exited;
-    clearTimeout(timer);
-    processes.delete(this);
-    return outcome;
-  }
-}
-
-async function startNats() {
-  const binary = process.env.BENCH_NATS_SERVER ?? findOnPath('nats-server');
-  if (!binary) throw new Error('no nats-server binary found (set BENCH_NATS_SERVER)');
-  const port = await freePort();
-  const dir = await mkdtemp(join(os.tmpdir(), 'taskflow-bench-realtime-'));
-  const { args, env } = privateNatsArgs(port, dir);
-  const proc = new Proc('nats-server', binary, args, { PATH: process.env.PATH ?? '', ...env });
-  await poll('nats-server', async () => (await portOpen(port)) || 'not listening', STARTUP_MS);
-  return { url: `nats://${HOST}:${port}`, stop: async () => (await proc.stop(), await rm(dir, { recursive: true, force: true })) };
+function startNats() {
+  return startPrivateNats('taskflow-bench-realtime-', STARTUP_MS);
 }
 
 async function startRedis() {
   const binary = process.env.BENCH_REDIS_SERVER ?? findOnPath('redis-server');
   if (!binary) throw new Error('no redis-server binary found (set BENCH_REDIS_SERVER)');
   const port = await freePort();
-  const proc = new Proc('redis-server', binary, ['--bind', HOST, '--port', String(port), '--save', '', '--appendonly', 'no'], { PATH: process.env.PATH ?? '' });
+  const proc = new BenchProcess('redis-server', binary, ['--bind', HOST, '--port', String(port), '--save', '', '--appendonly', 'no'], { PATH: process.env.PATH ?? '' });
   await poll('redis-server', async () => (await portOpen(port)) || 'not listening', STARTUP_MS);
   return { url: `redis://${HOST}:${port}`, stop: () => proc.stop() };
 }
@@ -142,7 +93,7 @@ async function startReplica(distRoot, natsUrl, redisUrl, profile) {
   const port = await freePort();
   const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'development', LOG_LEVEL: 'warn', NATS_URL: natsUrl, REDIS_URL: redisUrl, PORT: String(port) };
   const args = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`] : []), resolve(distRoot, 'dist/realtime-service/src/main.js')];
-  const proc = new Proc(`realtime-service:${port}`, process.execPath, args, env, distRoot);
+  const proc = new BenchProcess(`realtime-service:${port}`, process.execPath, args, env, distRoot);
   const baseUrl = `http://${HOST}:${port}`;
   await poll(`realtime-service on ${port}`, async () => (await fetch(`${baseUrl}/health/ready`)).status === 200 || 'not ready', STARTUP_MS);
   return { proc, baseUrl };
@@ -391,7 +342,7 @@ async function main() {
   }
 }
 
-const stopEverything = () => Promise.all([...processes].map((p) => p.stop('SIGKILL')));
+const stopEverything = () => Promise.all([...benchProcesses].map((p) => p.stop('SIGKILL')));
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void stopEverything().then(() => process.exit(130)));
 main().then(
   async () => {
@@ -400,7 +351,7 @@ main().then(
   },
   async (error) => {
     console.error(`[bench] failed: ${error.stack ?? error}`);
-    for (const p of processes) console.error(`--- ${p.name}\n${p.lines.slice(-15).join('\n')}`);
+    for (const p of benchProcesses) console.error(`--- ${p.name}\n${p.lines.slice(-15).join('\n')}`);
     await stopEverything();
     process.exit(1);
   },
