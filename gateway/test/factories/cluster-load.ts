@@ -6,7 +6,7 @@ import mongoose from 'mongoose';
 import pg from 'pg';
 import { TASK_EVENTS_STREAM, type TaskEvent } from '#contracts';
 import { replicasOf } from '#nats';
-import { connectAs, NatsCluster, readStreamEvents, RealtimeStack, registerUser, waitFor, type EventLog, type TestUser } from '#testing';
+import { connectAs, NatsCluster, PrivateJongodb, readStreamEvents, RealtimeStack, registerUser, waitFor, type EventLog, type TestUser } from '#testing';
 
 /** A lost reply costs this much before the client retries: short, so a run sees several kills' worth of load. */
 export const REQUEST_TIMEOUT_MS = 3000;
@@ -36,13 +36,18 @@ export interface ClusterFixture {
   owner: TestUser;
   socket: EventLog;
   admin: NatsConnection;
+  mongo: PrivateJongodb;
 }
 
 export async function startClusterFixture(): Promise<ClusterFixture> {
   const cluster = await NatsCluster.start(3);
+  // Its own event log: a run logs ~2,000 events, and the shared jongodb's writes slow down as
+  // its collections grow (README), which would slow every later suite's events-service.
+  const mongo = await PrivateJongodb.start();
   let realtime: RealtimeStack | undefined;
   try {
     realtime = await RealtimeStack.start(['auth-service', 'tasks-service', 'events-service'], {
+      MONGODB_URI: mongo.url('taskflow_cluster'),
       NATS_URL: cluster.url,
       EVENT_STREAM_REPLICAS: '3',
       NATS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
@@ -55,10 +60,11 @@ export async function startClusterFixture(): Promise<ClusterFixture> {
     }
     const owner = await registerUser(realtime.api);
     const socket = await realtime.listen(owner);
-    return { cluster, realtime, owner, socket, admin };
+    return { cluster, realtime, owner, socket, admin, mongo };
   } catch (error) {
     await realtime?.close();
     await cluster.close();
+    await mongo.stop();
     throw error;
   }
 }
@@ -68,6 +74,7 @@ export async function closeClusterFixture(fixture: ClusterFixture | undefined): 
   await fixture.admin.close().catch(() => undefined);
   await fixture.realtime.close();
   await fixture.cluster.close();
+  await fixture.mongo.stop();
 }
 
 /** The replicas of TASK_EVENTS and its two durable consumers, as the cluster reports them. */
