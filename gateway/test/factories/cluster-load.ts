@@ -200,7 +200,12 @@ export async function deliveryOf(fixture: ClusterFixture, load: CreateLoad, sinc
       await waitFor(async () => new Set(await logged()).size === ids.size, 60_000, 'every task.created in the event log');
       const delivered = () => socket.matching('task:created', (event: { taskId: string }) => ids.has(event.taskId)).map((event) => (event as { taskId: string }).taskId);
       await waitFor(() => new Set(delivered()).size === ids.size, 60_000, "every task:created at the owner's socket");
-      const stored = await readStreamEvents<TaskEvent>(admin, TASK_EVENTS_STREAM, since, (event) => event.type === 'task.created' && ids.has(event.taskId));
+      // Retried: right after the last restart the admin connection's JetStream API requests may
+      // time out while the cluster settles (a CI run failed on one), and a fetch may end early.
+      const stored = await waitFor(async () => {
+        const events = await readStreamEvents<TaskEvent>(admin, TASK_EVENTS_STREAM, since, (event) => event.type === 'task.created' && ids.has(event.taskId));
+        return new Set(events.map((event) => event.taskId)).size === ids.size ? events : undefined;
+      }, 60_000, 'every task.created read back from the stream');
       return { committed, stream: counts(stored.map((event) => event.taskId)), eventLog: counts(await logged()), socket: counts(delivered()), outboxDrainedMs };
     } finally {
       await mongo.close();
