@@ -7,6 +7,7 @@ import { Api, TEST_ADMIN, type ApiResponse, assignTask, createTask, freePort, re
 let stack: Stack;
 let api: Api;
 let adminToken: string;
+let adminId: string;
 
 beforeAll(async () => {
   stack = await startStack({}, ['auth-service', 'tasks-service']);
@@ -14,6 +15,7 @@ beforeAll(async () => {
   const admin = await api.post('/api/auth/login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password });
   expect(admin.status).toBe(200);
   adminToken = admin.body.accessToken;
+  adminId = admin.body.user.id;
 });
 afterAll(() => stack?.close());
 
@@ -127,6 +129,16 @@ describe('comments over HTTP', () => {
     // Absent mentionIds on edit keeps them.
     const kept = await api.patch(`${comments(task.id)}/${ok.id}`, { body: 'reworded' }, { token: token.owner });
     expect(kept.body.mentionIds).toEqual(ok.mentionIds);
+  });
+
+  it('lets admins be mentioned (they see every task), and a user once made admin', async () => {
+    const { task, token, id } = await team();
+    const withAdmin = await comment(token.editor, task.id, 'cc admin', [id.assignee, adminId]);
+    expect(withAdmin.mentionIds).toEqual([id.assignee, adminId]);
+    expect((await api.post(comments(task.id), { body: 'x', mentionIds: [adminId, id.outsider] }, { token: token.owner })).status).toBe(400);
+    expect((await api.request('PATCH', `/api/users/${id.outsider}/role`, { body: { role: 'admin' }, token: adminToken })).status).toBe(200);
+    const edited = await api.patch(`${comments(task.id)}/${withAdmin.id}`, { body: 'cc both', mentionIds: [adminId, id.outsider] }, { token: token.editor });
+    expect([edited.status, edited.body.mentionIds]).toEqual([200, [adminId, id.outsider]]);
   });
 
   it('deletes the comments with their task', async () => {

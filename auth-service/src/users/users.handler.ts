@@ -22,6 +22,6 @@ export class UsersHandler {
   @ServiceCall()
   @Handles(AuthContract.findUsers)
   find(@Payload() request: FindUsersRequest) {
-    return this.users.find(request.ids);
+    return this.users.find(request.ids, request.role);
   }
 }

@@ -27,8 +27,8 @@ export class UsersRepository {
     return this.users.findOneBy({ id });
   }
 
-  findByIds(ids: string[]): Promise<UserEntity[]> {
-    return ids.length === 0 ? Promise.resolve([]) : this.users.findBy({ id: In(ids) });
+  findByIds(ids: string[], role?: Role): Promise<UserEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.users.findBy({ id: In(ids), ...(role ? { role } : {}) });
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {

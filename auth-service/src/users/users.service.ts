@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_ENV } from '#config';
 import { CursorCodec } from '#cursor';
-import { PAGE_LIMIT_DEFAULT, unsafeTextProblem, type Actor, type ChangeRoleRequest, type Page, type SearchUsersQuery, type UserDto, type UserSummaryDto } from '#contracts';
+import { PAGE_LIMIT_DEFAULT, unsafeTextProblem, type Actor, type ChangeRoleRequest, type Page, type Role, type SearchUsersQuery, type UserDto, type UserSummaryDto } from '#contracts';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { AuthEvents } from '../events/auth-events.js';
 import { DataSource } from 'typeorm';
@@ -45,8 +45,8 @@ export class UsersService implements OnApplicationBootstrap {
     return { items: items.map(toUserSummary), nextCursor: rows.length > limit && last ? userCursors.encode(last) : null };
   }
 
-  async find(ids: string[]): Promise<UserSummaryDto[]> {
-    return (await this.users.findByIds(ids)).map(toUserSummary);
+  async find(ids: string[], role?: Role): Promise<UserSummaryDto[]> {
+    return (await this.users.findByIds(ids, role)).map(toUserSummary);
   }
 
   async changeRole(actor: Actor, request: ChangeRoleRequest): Promise<UserDto> {

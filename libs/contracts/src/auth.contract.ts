@@ -153,6 +153,11 @@ export class FindUsersRequest {
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
   ids!: string[];
+
+  /** Only the users among `ids` with this role (e.g. the admins, who see every task). */
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
 }
 
 export const AuthContract = {

@@ -6,7 +6,7 @@ export const canComment = (access: TaskAccess) => access !== 'none' && access !=
 /** A comment goes away by its author, the task's owner, a manager of its project or an admin. */
 export const canDeleteComment = (access: TaskAccess, isAuthor: boolean) => isAuthor || access === 'admin' || access === 'owner' || access === 'manager';
 
-/** Who may be mentioned: who can see the task (owner, assignees, project members). */
+/** The mentions not among `viewers` (who can see the task). */
 export function invisibleMentions(mentionIds: readonly string[], viewers: ReadonlySet<string>): string[] {
   return [...new Set(mentionIds)].filter((id) => !viewers.has(id));
 }

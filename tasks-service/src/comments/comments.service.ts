@@ -12,6 +12,7 @@ import { toTaskDto } from '../tasks/task.entity.js';
 import { accessOf, canSee, type TaskAccess } from '../tasks/task.policy.js';
 import { taskNotFound } from '../tasks/tasks.errors.js';
 import { TasksRepository } from '../tasks/tasks.repository.js';
+import { UsersClient } from '../users/users.client.js';
 import { buildCommentEvent } from './comment.events.js';
 import { toCommentDto } from './comment.entity.js';
 import { canComment, canDeleteComment, invisibleMentions, newlyMentioned } from './comment.policy.js';
@@ -38,6 +39,7 @@ export class CommentsService {
     private readonly tasks: TasksRepository,
     private readonly projects: ProjectsRepository,
     private readonly outbox: OutboxSignal,
+    private readonly users: UsersClient,
     @Inject(APP_ENV) env: Pick<TasksEnv, 'CURSOR_SECRET'>,
   ) {
     this.cursors = new ListCursorCodec(env.CURSOR_SECRET);
@@ -48,7 +50,7 @@ export class CommentsService {
       // FOR KEY SHARE: a concurrent delete of the task waits, task edits do not.
       const seen = await this.visible(db, actor, request.taskId, true);
       if (!canComment(seen.access)) throw viewersMayNotComment();
-      const mentionIds = this.checkedMentions(seen, request.mentionIds ?? []);
+      const mentionIds = await this.checkedMentions(seen, request.mentionIds ?? []);
       const comment = toCommentDto(await this.comments.insert(db, { taskId: request.taskId, authorId: actor.id, body: request.body, mentionIds }));
       await this.record(db, 'task.commented', seen, comment, mentionIds, actor);
       return comment;
@@ -76,7 +78,7 @@ export class CommentsService {
       if (!current) throw commentNotFound();
       if (current.author_id !== actor.id) throw authorOnlyEdit();
       if (!canComment(seen.access)) throw viewersMayNotComment();
-      const mentionIds = request.mentionIds === undefined ? current.mention_ids : this.checkedMentions(seen, request.mentionIds);
+      const mentionIds = request.mentionIds === undefined ? current.mention_ids : await this.checkedMentions(seen, request.mentionIds);
       const comment = toCommentDto(await this.comments.update(db, current.id, request.body, mentionIds));
       await this.record(db, 'task.comment_edited', seen, comment, newlyMentioned(current.mention_ids, mentionIds), actor);
       return comment;
@@ -107,10 +109,16 @@ export class CommentsService {
     return this.tasks.insertOutbox(db, event);
   }
 
-  private checkedMentions(seen: SeenTask, mentionIds: string[]): string[] {
+  /**
+   * Mentions must see the task: its owner, assignees and project members, and admins, who see
+   * every task. Roles live in auth-service, so it is asked only about the ids that are none of
+   * the others (rare: no round trip for the usual mentions).
+   */
+  private async checkedMentions(seen: SeenTask, mentionIds: string[]): Promise<string[]> {
     const unique = [...new Set(mentionIds.map((id) => id.toLowerCase()))];
     const viewers = new Set([seen.task.ownerId, ...seen.task.assigneeIds, ...seen.members]);
-    const invisible = invisibleMentions(unique, viewers);
+    const others = invisibleMentions(unique, viewers);
+    const invisible = others.length > 0 ? invisibleMentions(others, new Set(await this.users.adminsAmong(others))) : [];
     if (invisible.length > 0) throw mentionsNotVisible(invisible);
     return unique;
   }

@@ -12,6 +12,12 @@ export class UsersClient {
     return this.nats.request(AuthContract.findUsers, { ids: userIds });
   }
 
+  /** The admins among these ids (at most 100): they see every task. */
+  async adminsAmong(userIds: string[]): Promise<string[]> {
+    const admins = await this.nats.request(AuthContract.findUsers, { ids: userIds, role: 'admin' });
+    return admins.map((user) => user.id);
+  }
+
   async exists(userId: string): Promise<boolean> {
     const found = await this.nats.request(AuthContract.findUsers, { ids: [userId] });
     return found.some((user) => user.id === userId);
