@@ -15,4 +15,14 @@ describe('createRedisClient', () => {
     expect(client.options.retryStrategy?.(1)).toBeNull();
     client.disconnect();
   });
+
+  it('auto-pipelines only when asked', () => {
+    const config = { REDIS_URL: 'redis://127.0.0.1:6390', REDIS_PORT: 6379 };
+    const plain = createRedisClient(config, { name: 'plain', offlineQueue: true, maxRetriesPerRequest: null });
+    const publisher = createRedisClient(config, { name: 'pub', offlineQueue: true, maxRetriesPerRequest: null, autoPipelining: true });
+    expect(plain.options.enableAutoPipelining).toBe(false);
+    expect(publisher.options.enableAutoPipelining).toBe(true);
+    plain.disconnect();
+    publisher.disconnect();
+  });
 });

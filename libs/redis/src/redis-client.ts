@@ -15,6 +15,12 @@ export interface RedisClientOptions {
   connectTimeoutMs?: number;
   /** False: a one-shot client that gives up when its connection fails instead of reconnecting. */
   reconnect?: boolean;
+  /**
+   * True: the commands issued in one turn of the event loop leave in one write (ioredis's
+   * auto-pipelining), in the order issued; one pipeline is in flight at a time. For a client
+   * that sends many commands at once without waiting for each reply, e.g. a publisher.
+   */
+  autoPipelining?: boolean;
 }
 
 /**
@@ -31,6 +37,7 @@ export function createRedisClient(config: RedisConfig, options: RedisClientOptio
     ...(options.commandTimeoutMs !== undefined ? { commandTimeout: options.commandTimeoutMs } : {}),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeout: options.connectTimeoutMs } : {}),
     ...(options.reconnect === false ? { retryStrategy: () => null } : {}),
+    ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
   };
   const connection = redisConnection(config);
   return 'url' in connection ? new Redis(connection.url, clientOptions) : new Redis({ ...connection, ...clientOptions });

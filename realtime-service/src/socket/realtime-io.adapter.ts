@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Namespace, Server, type ServerOptions } from 'socket.io';
 import { REALTIME_MAX_MESSAGE_BYTES, REALTIME_PATH } from '#contracts';
 import type { RedisAdapterClients } from '../redis/redis.module.js';
+import { corkTransportSends, EndOfTurn, flushAtEndOfTurn, type EngineSocket } from './coalesced-writes.js';
 
 export interface RealtimeIoOptions {
   corsOrigin: string[];
@@ -16,6 +17,7 @@ export interface RealtimeIoOptions {
  */
 export class RealtimeIoAdapter extends IoAdapter {
   private readonly servers = new Set<Server>();
+  private readonly endOfTurn = new EndOfTurn();
 
   constructor(
     app: INestApplicationContext,
@@ -34,7 +36,11 @@ export class RealtimeIoAdapter extends IoAdapter {
       cors: { origin: this.options.corsOrigin, credentials: true },
       adapter: createAdapter(this.options.redis.pub, this.options.redis.sub, { key: 'taskflow-realtime' }),
     } as ServerOptions);
-    server.engine.on('connection', writeQueuedPacketsTogether);
+    // A client's packets of one batch of events leave in one write (coalesced-writes.ts).
+    server.engine.on('connection', (socket: EngineSocket) => {
+      flushAtEndOfTurn(socket, this.endOfTurn);
+      corkTransportSends(socket);
+    });
     this.servers.add(server);
     return server;
   }
@@ -49,34 +55,4 @@ export class RealtimeIoAdapter extends IoAdapter {
     if (!this.servers.delete(io)) return;
     await io.close();
   }
-}
-
-interface EngineTransport {
-  name: string;
-  send(packets: unknown[]): void;
-  socket?: { _socket?: { cork(): void; uncork(): void } };
-}
-
-/**
- * engine.io's WebSocket transport writes each packet queued for a client (those emitted while
- * its previous write was in flight: a batch of events) with a write of its own, one syscall
- * per packet. Corking the TCP socket around the transport's send makes them one write: at
- * 1,000 sockets the writes are most of the service's CPU per event (bench/README.md).
- */
-function writeQueuedPacketsTogether(socket: { transport: EngineTransport; on(event: 'upgrade', listener: (transport: EngineTransport) => void): void }): void {
-  const cork = (transport: EngineTransport) => {
-    if (transport.name !== 'websocket') return;
-    const send = transport.send.bind(transport);
-    transport.send = (packets) => {
-      const tcp = packets.length > 1 ? transport.socket?._socket : undefined;
-      tcp?.cork();
-      try {
-        send(packets);
-      } finally {
-        tcp?.uncork();
-      }
-    };
-  };
-  cork(socket.transport);
-  socket.on('upgrade', cork);
 }
