@@ -257,6 +257,20 @@ export async function startPrivateNats(storePrefix, startupMs) {
   return { url: `nats://${HOST}:${port}`, proc, stop: async () => (await proc.stop(), await rm(dir, { recursive: true, force: true })) };
 }
 
+/**
+ * Runs a bench's `main` within `budgetMs`: `finish(code, error)` stops what it started and exits,
+ * after main, on a failure, on SIGINT/SIGTERM, or when the budget is exceeded.
+ */
+export function runBounded(main, finish, budgetMs) {
+  const watchdog = setTimeout(() => void finish(1, new Error(`bench exceeded its ${budgetMs} ms budget`)), budgetMs);
+  watchdog.unref();
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void finish(130, new Error(`interrupted by ${signal}`)));
+  main().then(
+    () => finish(0),
+    (error) => finish(1, error),
+  );
+}
+
 /** A private redis-server (no persistence): the Socket.IO adapter's channels are global to a server, and its CPU is then this bench's alone. */
 export async function startPrivateRedis(startupMs) {
   const binary = process.env.BENCH_REDIS_SERVER ?? findOnPath('redis-server');

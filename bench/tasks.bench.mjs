@@ -62,6 +62,7 @@ import {
   portOpen,
   privateNatsArgs,
   registerUser,
+  runBounded,
   serviceNodeFlags,
   sqlOnce,
 } from './lib.mjs';
@@ -565,11 +566,4 @@ async function finish(code, error) {
   process.exit(code);
 }
 
-const watchdog = setTimeout(() => void finish(1, new Error(`bench exceeded its ${BUDGET_MS} ms budget`)), BUDGET_MS);
-watchdog.unref();
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void finish(130, new Error(`interrupted by ${signal}`)));
-
-main().then(
-  () => finish(0),
-  (error) => finish(1, error),
-);
+runBounded(main, finish, BUDGET_MS);
