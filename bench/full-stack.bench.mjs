@@ -27,6 +27,7 @@
 //        node bench/full-stack.bench.mjs     (needs an up-to-date build)
 // Env:   BENCH_RATE creates/s offered (150), BENCH_DURATION s (10), BENCH_WARMUP s (3),
 //        BENCH_CONNECTIONS (30), BENCH_USERS (4), BENCH_SOCKETS_PER_USER (2),
+//        BENCH_IDLE_S (5: the stack's CPU with no load, measured after the warm-up; 0: skip),
 //        BENCH_DRAIN_TIMEOUT_S (120), BENCH_DATABASE (taskflow_bench_fs; with BENCH_DIST_ROOT
 //        another checkout's, taskflow_bench_fs_<its folder name>: the builds' schemas may differ),
 //        BENCH_DIST_ROOT (a checkout whose dist/ services run; default this one),
@@ -82,6 +83,7 @@ const settings = {
   connections: intSetting('BENCH_CONNECTIONS', process.env.BENCH_CONNECTIONS, 30, 1, 1000),
   users: intSetting('BENCH_USERS', process.env.BENCH_USERS, 4, 1, 1000),
   socketsPerUser: intSetting('BENCH_SOCKETS_PER_USER', process.env.BENCH_SOCKETS_PER_USER, 2, 0, 100),
+  idleS: intSetting('BENCH_IDLE_S', process.env.BENCH_IDLE_S, 5, 0, 600),
   drainTimeoutS: intSetting('BENCH_DRAIN_TIMEOUT_S', process.env.BENCH_DRAIN_TIMEOUT_S, 120, 5, 3600),
 };
 // Start-ups, warm-ups and drains of both phases, measured runs, stops.
@@ -315,9 +317,19 @@ async function main() {
     await new Promise((done) => setTimeout(done, 300)); // late duplicates would arrive here
     verifyAndReset(warm.created);
 
+    // Idle: what the stack spends with no request (relay polls, heartbeats, timers), spread over every create of a run.
+    const procs = [...services, nats.proc, redis.proc, mongo.proc];
+    let idle;
+    if (settings.idleS > 0) {
+      process.stdout.write(`idle ${settings.idleS}s… `);
+      const idlePg = new PostgresCpu(monitor);
+      const idleBefore = await cpuReading(monitor, procs, idlePg);
+      await new Promise((done) => setTimeout(done, settings.idleS * 1000));
+      idle = await cpuDelta(idleBefore, await cpuReading(monitor, procs), procs.map((p) => p.child.pid), idlePg);
+    }
+
     process.stdout.write(`measuring ${settings.duration}s… `);
     processedBefore = await processedNew();
-    const procs = [...services, nats.proc, redis.proc, mongo.proc];
     const pgCpu = new PostgresCpu(monitor);
     const before = await cpuReading(monitor, procs, pgCpu);
     const load = await offer(monitor, `${baseUrl}/api/tasks`, users, settings.duration);
@@ -369,14 +381,14 @@ async function main() {
       console.log(`[bench] removed the monolith's ${removed} outbox rows (never relayed)`);
     }
 
-    report({ load, stack, drainMs, redeliveries, mono, unclean, startLoad });
+    report({ load, stack, idle, drainMs, redeliveries, mono, unclean, startLoad });
     if (unclean.length > 0) throw new Error(`not a clean exit on SIGTERM: ${unclean.map(([name, outcome]) => `${name} (${outcome})`).join(', ')}`);
   } finally {
     await monitor.end().catch(() => {});
   }
 }
 
-function report({ load, stack, drainMs, redeliveries, mono, startLoad }) {
+function report({ load, stack, idle, drainMs, redeliveries, mono, startLoad }) {
   const n = load.total;
   const per = (ms) => ms / n;
   const services = SERVICES.reduce((sum, name) => sum + stack.procs.get(name), 0);
@@ -404,9 +416,17 @@ function report({ load, stack, drainMs, redeliveries, mono, startLoad }) {
   console.log(`  target ≤ 4 CPU-ms per create with infra, excluding jongodb (issue 12; 7.3 when filed): ${per(services + infra) <= 4 ? 'met' : 'missed'}`);
   console.log(`  window: ${fmt(stack.seconds, 2)} s (load + drain ${fmt(drainMs / 1000, 2)} s); monolith ${m} creates, non-2xx ${mono.load.result.non2xx}`);
   console.log(`  PostgreSQL background processes (shared with every database here, not counted): ${fmt(stack.pgBackground / n, 3)} CPU-ms per create`);
+  if (idle) {
+    const idleServices = SERVICES.reduce((sum, name) => sum + idle.procs.get(name), 0) / idle.seconds;
+    const idleInfra = idleServices + (idle.postgres + idle.procs.get('redis-server') + idle.procs.get('nats-server')) / idle.seconds;
+    const rate = n / stack.seconds;
+    console.log(
+      `  idle stack (no load, ${fmt(idle.seconds, 1)} s): ${fmt(idleServices, 1)} CPU-ms/s five services (${SERVICES.map((name) => `${name} ${fmt(idle.procs.get(name) / idle.seconds, 1)}`).join(', ')}), ${fmt(idleInfra, 1)} with infra: at this run's ${fmt(rate, 0)} creates/s over its window, ${fmt(idleServices / rate, 3)} / ${fmt(idleInfra / rate, 3)} CPU-ms of each create's figures above`,
+    );
+  }
   console.log(`  events-service redeliveries: ${redeliveries ?? 'not counted by this build'}`);
   console.log(`  other processes on the machine used ${fmt(stack.foreignS)} CPU s during the window (${fmt((stack.foreignS / (stack.seconds * os.cpus().length)) * 100, 0)}% of ${os.cpus().length} cores), ${fmt(mono.cpu.foreignS)} s during the monolith's; load average ${startLoad.map((l) => fmt(l, 2)).join(' ')} at start, ${endLoad.map((l) => fmt(l, 2)).join(' ')} at end`);
-  const summary = { dist: DIST_ROOT, created: n, perService: Object.fromEntries(SERVICES.map((name) => [name, +per(stack.procs.get(name)).toFixed(3)])), five: +per(services).toFixed(3), withInfra: +per(services + infra).toFixed(3), jongodb: +per(stack.procs.get('jongodb')).toFixed(3), monolith: +monoProcess.toFixed(3), monolithInfra: +monoInfra.toFixed(3), ratio: +(per(services) / monoProcess).toFixed(2), ratioInfra: +(per(services + infra) / monoInfra).toFixed(2), drainS: +(drainMs / 1000).toFixed(2), foreignPct: Math.round((stack.foreignS / (stack.seconds * os.cpus().length)) * 100), load1: +endLoad[0].toFixed(1) };
+  const summary = { dist: DIST_ROOT, created: n, perService: Object.fromEntries(SERVICES.map((name) => [name, +per(stack.procs.get(name)).toFixed(3)])), five: +per(services).toFixed(3), withInfra: +per(services + infra).toFixed(3), jongodb: +per(stack.procs.get('jongodb')).toFixed(3), monolith: +monoProcess.toFixed(3), monolithInfra: +monoInfra.toFixed(3), ratio: +(per(services) / monoProcess).toFixed(2), ratioInfra: +(per(services + infra) / monoInfra).toFixed(2), drainS: +(drainMs / 1000).toFixed(2), idleMsPerS: idle ? +((SERVICES.reduce((sum, name) => sum + idle.procs.get(name), 0) + idle.postgres + idle.procs.get('redis-server') + idle.procs.get('nats-server')) / idle.seconds).toFixed(1) : null, foreignPct: Math.round((stack.foreignS / (stack.seconds * os.cpus().length)) * 100), load1: +endLoad[0].toFixed(1) };
   console.log(`[bench] summary ${JSON.stringify(summary)}`);
 }
 
