@@ -39,6 +39,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { jetstreamManager } from '@nats-io/jetstream';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import {
@@ -54,6 +55,7 @@ import {
   freePort,
   intSetting,
   metricTotal,
+  natsAs,
   poll,
   procCpuMs,
   realtimeClient,
@@ -65,6 +67,7 @@ import {
   startPrivateRedis,
 } from './lib.mjs';
 import { DEVELOPMENT_SIGNING_KEY, publicHalf } from '#config';
+import { TASK_EVENTS_STREAM } from '#contracts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST_ROOT = resolve(process.env.BENCH_DIST_ROOT ?? ROOT);
@@ -108,6 +111,24 @@ function startService(name, env) {
 
 async function waitForReady(what, url) {
   await guard(poll(what, async () => (await fetch(url, { signal: AbortSignal.timeout(3000) })).status === 200 || 'not 200', STARTUP_MS));
+}
+
+/**
+ * realtime-service's consumer delivers only events published after it exists, and both
+ * services create theirs once tasks-service has made the stream (retrying until then), which
+ * can be after /health/ready: a create before that would never reach the sockets. Each durable
+ * is looked at with its own service's credentials (only its owner may).
+ */
+async function waitForConsumers(natsUrl) {
+  for (const service of ['realtime-service', 'events-service']) {
+    const nc = await natsAs(natsUrl, service, 'bench-full-stack');
+    try {
+      const jsm = await jetstreamManager(nc);
+      await guard(poll(`the ${service} consumer on ${TASK_EVENTS_STREAM}`, async () => !!(await jsm.consumers.info(TASK_EVENTS_STREAM, service)), STARTUP_MS));
+    } finally {
+      await nc.close();
+    }
+  }
 }
 
 // ---------------------------------------------------------------- PostgreSQL's share
@@ -156,7 +177,7 @@ class PostgresCpu {
 }
 
 /** CPU-ms so far of named processes; `machine`: every process, to tell the interference. */
-async function cpuReading(monitor, procs, pgCpu) {
+async function cpuReading(procs, pgCpu) {
   if (pgCpu) await pgCpu.start();
   return { at: performance.now(), procs: new Map(procs.map((p) => [p.name, p.cpuMs()])), machine: cpuSnapshot() };
 }
@@ -261,6 +282,7 @@ async function main() {
     const services = SERVICES.map((name) => startService(name, { ...env, ...own[name] }));
     await waitForReady('gateway /health/ready', `${baseUrl}/health/ready`);
     await waitForReady('realtime-service /health/ready', `http://${HOST}:${realtimePort}/health/ready`);
+    await waitForConsumers(nats.url);
 
     const users = [];
     for (let i = 0; i < settings.users; i += 1) users.push({ ...(await guard(registerUser(baseUrl, `fs${i}`))), sockets: [] });
@@ -323,18 +345,18 @@ async function main() {
     if (settings.idleS > 0) {
       process.stdout.write(`idle ${settings.idleS}s… `);
       const idlePg = new PostgresCpu(monitor);
-      const idleBefore = await cpuReading(monitor, procs, idlePg);
+      const idleBefore = await cpuReading(procs, idlePg);
       await new Promise((done) => setTimeout(done, settings.idleS * 1000));
-      idle = await cpuDelta(idleBefore, await cpuReading(monitor, procs), procs.map((p) => p.child.pid), idlePg);
+      idle = await cpuDelta(idleBefore, await cpuReading(procs), procs.map((p) => p.child.pid), idlePg);
     }
 
     process.stdout.write(`measuring ${settings.duration}s… `);
     processedBefore = await processedNew();
     const pgCpu = new PostgresCpu(monitor);
-    const before = await cpuReading(monitor, procs, pgCpu);
+    const before = await cpuReading(procs, pgCpu);
     const load = await offer(monitor, `${baseUrl}/api/tasks`, users, settings.duration);
     await drain(load, processedBefore);
-    const after = await cpuReading(monitor, procs);
+    const after = await cpuReading(procs);
     const stack = await cpuDelta(before, after, procs.map((p) => p.child.pid), pgCpu);
     const drainMs = after.at - load.endedAt;
     console.log(`${load.total} created, drained ${fmt(drainMs / 1000, 2)} s after the load ended`);
@@ -370,9 +392,9 @@ async function main() {
       process.stdout.write(`measuring ${settings.duration}s… `);
       const monoProcs = [monolith, redis.proc];
       const monoPgCpu = new PostgresCpu(monitor);
-      const monoBefore = await cpuReading(monitor, monoProcs, monoPgCpu);
+      const monoBefore = await cpuReading(monoProcs, monoPgCpu);
       const monoLoad = await offer(monitor, `${monolithUrl}/tasks`, users, settings.duration);
-      const monoAfter = await cpuReading(monitor, monoProcs);
+      const monoAfter = await cpuReading(monoProcs);
       console.log(`${monoLoad.total} created`);
       mono = { load: monoLoad, cpu: await cpuDelta(monoBefore, monoAfter, monoProcs.map((p) => p.child.pid), monoPgCpu) };
     } finally {
