@@ -19,7 +19,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -28,7 +28,7 @@ import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { HOST, benchNatsOptions, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen, privateNatsArgs } from './lib.mjs';
+import { CLK_TCK, HOST, benchNatsOptions, cpuSnapshot, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen, privateNatsArgs, runBounded } from './lib.mjs';
 import { AuthContract } from '#contracts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -246,32 +246,8 @@ async function drainAuthService(url, login) {
 
 // ---------------------------------------------------------------- foreign CPU load (Linux /proc)
 
-const CLOCK_TICKS = 100; // USER_HZ on Linux
 /** Servers this bench drives: their CPU is part of the measurement, not interference. */
 const SERVING_COMMANDS = new Set(['postgres', 'redis-server']);
-
-/** pid -> {ticks, comm, ppid} of every process; empty off Linux. */
-function cpuSnapshot() {
-  const snapshot = new Map();
-  let pids = [];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return snapshot;
-  }
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const fields = stat.slice(close + 2).split(' ');
-      snapshot.set(Number(pid), { ticks: Number(fields[11]) + Number(fields[12]), comm, ppid: Number(fields[1]) });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return snapshot;
-}
 
 /** CPU seconds used during a run by processes that are neither this bench's nor the servers it drives. */
 function foreignCpu(before, after) {
@@ -280,7 +256,7 @@ function foreignCpu(before, after) {
   const rows = [];
   for (const [pid, now] of after) {
     if (ours.has(pid) || ours.has(now.ppid) || serving.has(now.comm)) continue;
-    const seconds = (now.ticks - (before.get(pid)?.ticks ?? 0)) / CLOCK_TICKS;
+    const seconds = (now.ticks - (before.get(pid)?.ticks ?? 0)) / CLK_TCK;
     if (seconds > 0) {
       let cmd = now.comm;
       try {
@@ -509,11 +485,4 @@ async function finish(code, error) {
   process.exit(code);
 }
 
-const watchdog = setTimeout(() => void finish(1, new Error(`bench exceeded its ${BUDGET_MS} ms budget`)), BUDGET_MS);
-watchdog.unref();
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void finish(130, new Error(`interrupted by ${signal}`)));
-
-main().then(
-  () => finish(0),
-  (error) => finish(1, error),
-);
+runBounded(main, finish, BUDGET_MS);

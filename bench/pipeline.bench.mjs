@@ -29,12 +29,9 @@ import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import { MongoClient } from 'mongodb';
-import pg from 'pg';
-import { BenchProcess, benchProcesses, HOST, ensureDatabase, fmt, freePort, intSetting, poll, portOpen, startPrivateNats } from './lib.mjs';
-import { DEV_NATS_SEEDS, natsInboxPrefix } from '#config';
+import { BenchProcess, benchProcesses, HOST, ensureDatabase, fmt, freePort, intSetting, metricTotal, natsAs, poll, sqlOnce, startJongodb as startJongodbOn, startPrivateNats } from './lib.mjs';
 import { TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX, TasksContract, EventsContract } from '#contracts';
 import { eventStreamConfig } from '#outbox';
 
@@ -43,7 +40,6 @@ const DIST_ROOT = resolve(process.env.BENCH_DIST_ROOT ?? ROOT);
 const DATABASE = 'taskflow_bench_pipeline';
 const PG_URL = `postgres://postgres@${HOST}:5432`;
 const DATABASE_URL = `${PG_URL}/${DATABASE}`;
-const JONGODB = resolve(ROOT, 'node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb');
 const STARTUP_MS = 60_000;
 
 const settings = {
@@ -65,19 +61,12 @@ function startNats() {
   return startPrivateNats('taskflow-bench-pipeline-', STARTUP_MS);
 }
 
-async function startJongodb() {
-  const port = await freePort();
-  const proc = new BenchProcess('jongodb', JONGODB, [`--host=${HOST}`, `--port=${port}`], { PATH: process.env.PATH ?? '' });
-  await poll('jongodb', async () => (await portOpen(port)) || 'not listening', STARTUP_MS);
-  return { url: `mongodb://${HOST}:${port}/taskflow_bench_pipeline`, stop: () => proc.stop('SIGKILL') };
-}
-
-function natsAs(url, role) {
-  return connect({ servers: url, name: `bench-pipeline-${role}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(DEV_NATS_SEEDS[role])), inboxPrefix: natsInboxPrefix(role) });
+function startJongodb() {
+  return startJongodbOn('taskflow_bench_pipeline', STARTUP_MS);
 }
 
 async function waitForPing(url, subject, timeoutMs = STARTUP_MS) {
-  const nc = await natsAs(url, 'gateway');
+  const nc = await natsAs(url, 'gateway', 'bench-pipeline');
   try {
     await poll(subject, async () => !!(await nc.request(subject, JSON.stringify({ pattern: subject, data: {}, id: 'bench' }), { timeout: 500 })), timeoutMs);
   } finally {
@@ -85,15 +74,7 @@ async function waitForPing(url, subject, timeoutMs = STARTUP_MS) {
   }
 }
 
-async function sql(text, params = []) {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const sql = (text, params) => sqlOnce(DATABASE_URL, text, params);
 
 function baseEnv(natsUrl) {
   return { PATH: process.env.PATH ?? '', NODE_ENV: 'development', LOG_LEVEL: 'warn', HEALTH_PORT: '0', NATS_URL: natsUrl, DATABASE_URL, REDIS_URL: `redis://${HOST}:6379`, RATE_LIMIT_MAX: '100000000', BCRYPT_ROUNDS: '4' };
@@ -212,7 +193,7 @@ async function seedLogged(mongoUrl, count) {
 }
 
 async function publishBacklog(natsUrl, count) {
-  const nc = await natsAs(natsUrl, 'tasks-service');
+  const nc = await natsAs(natsUrl, 'tasks-service', 'bench-pipeline');
   try {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add(eventStreamConfig(TASK_EVENTS_STREAM, TASK_EVENTS_SUBJECT_PREFIX));
@@ -231,11 +212,7 @@ async function publishBacklog(natsUrl, count) {
 }
 
 async function processedCount(healthPort) {
-  const text = await (await fetch(`http://${HOST}:${healthPort}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('events_processed_total{'))
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  return (await metricTotal(`http://${HOST}:${healthPort}/metrics`, 'events_processed_total')) ?? 0;
 }
 
 async function ingestRound(alreadyLogged) {
@@ -278,10 +255,7 @@ async function ingestRound(alreadyLogged) {
 }
 
 async function redeliveryCount(healthPort) {
-  const text = await (await fetch(`http://${HOST}:${healthPort}/metrics`)).text();
-  const lines = text.split('\n').filter((line) => line.startsWith('events_redeliveries_total{'));
-  if (!text.includes('# HELP events_redeliveries_total')) return 'not counted by this build';
-  return lines.reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  return (await metricTotal(`http://${HOST}:${healthPort}/metrics`, 'events_redeliveries_total')) ?? 'not counted by this build';
 }
 
 // ---------------------------------------------------------------- main

@@ -31,14 +31,10 @@ import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
-import { io } from 'socket.io-client';
-import { BenchProcess, benchProcesses, HOST, findOnPath, fmt, freePort, intSetting, poll, portOpen, startPrivateNats } from './lib.mjs';
+import { BenchProcess, benchProcesses, HOST, connected, fmt, freePort, intSetting, natsAs, poll, realtimeClient, startPrivateNats, startPrivateRedis } from './lib.mjs';
 import { AccessTokenSigner, AccessTokenVerifier } from '#auth';
-import { DEV_NATS_SEEDS, DEVELOPMENT_SIGNING_KEY, natsInboxPrefix, publicHalf } from '#config';
+import { DEVELOPMENT_SIGNING_KEY, publicHalf } from '#config';
 import {
-  REALTIME_NAMESPACE,
-  REALTIME_PATH,
   TASK_EVENTS_STREAM,
   TASK_EVENTS_STREAM_SUBJECTS,
   TasksContract,
@@ -76,17 +72,8 @@ function startNats() {
   return startPrivateNats('taskflow-bench-realtime-', STARTUP_MS);
 }
 
-async function startRedis() {
-  const binary = process.env.BENCH_REDIS_SERVER ?? findOnPath('redis-server');
-  if (!binary) throw new Error('no redis-server binary found (set BENCH_REDIS_SERVER)');
-  const port = await freePort();
-  const proc = new BenchProcess('redis-server', binary, ['--bind', HOST, '--port', String(port), '--save', '', '--appendonly', 'no'], { PATH: process.env.PATH ?? '' });
-  await poll('redis-server', async () => (await portOpen(port)) || 'not listening', STARTUP_MS);
-  return { url: `redis://${HOST}:${port}`, stop: () => proc.stop() };
-}
-
-function natsAs(url, role) {
-  return connect({ servers: url, name: `bench-realtime-${role}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(DEV_NATS_SEEDS[role])), inboxPrefix: natsInboxPrefix(role) });
+function startRedis() {
+  return startPrivateRedis(STARTUP_MS);
 }
 
 async function startReplica(distRoot, natsUrl, redisUrl, profile) {
@@ -108,19 +95,6 @@ const signer = new AccessTokenSigner({ publicKeys: PUBLIC_KEYS, ttlSeconds: 900,
 function mintUser(role) {
   const claims = { sub: randomUUID(), role, sid: randomUUID() };
   return { id: claims.sub, role, token: signer.sign(claims) };
-}
-
-function realtimeClient(baseUrl, token) {
-  return io(`${baseUrl}${REALTIME_NAMESPACE}`, { path: REALTIME_PATH, transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
-}
-
-function connected(socket) {
-  return new Promise((done, fail) => {
-    if (socket.connected) return done();
-    const timer = setTimeout(() => fail(new Error('socket connect timed out')), 30_000);
-    socket.once('connect', () => (clearTimeout(timer), done()));
-    socket.once('connect_error', (error) => (clearTimeout(timer), fail(error)));
-  });
 }
 
 /** Answers `tasks.get` for the token's user as tasks-service would (task:subscribe asks it). */
@@ -210,7 +184,7 @@ async function round(label, distRoot, profile) {
   const clients = [];
   const replicas = [];
   try {
-    const nc = await natsAs(nats.url, 'tasks-service');
+    const nc = await natsAs(nats.url, 'tasks-service', 'bench-realtime');
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ ...eventStreamConfig(TASK_EVENTS_STREAM, 'tasks.events'), subjects: [...TASK_EVENTS_STREAM_SUBJECTS] });
     const js = jetstream(nc);
@@ -221,7 +195,7 @@ async function round(label, distRoot, profile) {
     });
     for (let r = 0; r < settings.replicas; r += 1) replicas.push(await startReplica(distRoot, nats.url, redis.url, profile));
     // The consumer starts at new messages: it must exist before the first event. Only realtime-service may look at it.
-    const asRealtime = await natsAs(nats.url, 'realtime-service');
+    const asRealtime = await natsAs(nats.url, 'realtime-service', 'bench-realtime');
     const realtimeJsm = await jetstreamManager(asRealtime);
     await poll('the realtime-service consumer', async () => !!(await realtimeJsm.consumers.info(TASK_EVENTS_STREAM, 'realtime-service')), STARTUP_MS);
     await asRealtime.close();

@@ -37,9 +37,8 @@
 // private nats-server with JetStream on a free port, or the shared :4222). Everything started
 // here is stopped with SIGTERM at the end, also on failure; the exit code is non-zero on failure.
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -47,8 +46,26 @@ import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import pg from 'pg';
-import { HOST, benchNatsOptions, ensureDatabase, findOnPath, fmt, freePort, intSetting, poll, portOpen, privateNatsArgs, serviceNodeFlags } from './lib.mjs';
+import {
+  CLK_TCK,
+  HOST,
+  MONOLITH_REQUEST_PREFIX,
+  benchNatsOptions,
+  cpuSnapshot,
+  deleteMonolithOutboxRows as deleteMonolithRows,
+  ensureDatabase,
+  findOnPath,
+  fmt,
+  freePort,
+  intSetting,
+  poll,
+  portOpen,
+  privateNatsArgs,
+  registerUser,
+  runBounded,
+  serviceNodeFlags,
+  sqlOnce,
+} from './lib.mjs';
 import { DEVELOPMENT_SIGNING_KEY, publicHalf } from '#config';
 import { AuthContract, TasksContract } from '#contracts';
 
@@ -66,7 +83,6 @@ const STARTUP_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000; // then SIGKILL, and the bench fails
 const SHUTDOWN_GRACE_MS = 5000; // the services' default: longer shutdowns are reported
 const RELAY_DRAIN_TIMEOUT_MS = 120_000;
-const MONOLITH_REQUEST_PREFIX = 'bench-monolith-';
 const CREATE_BODY = JSON.stringify({ title: 'Bench task', description: 'Created by bench/tasks.bench.mjs', priority: 'high' });
 
 // ---------------------------------------------------------------- settings
@@ -191,15 +207,7 @@ async function stopAll() {
 
 
 
-async function sql(text, params = []) {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const sql = (text, params) => sqlOnce(DATABASE_URL, text, params);
 
 /** A private nats-server with the shipped configuration and JetStream (store in a temp dir), or the shared, unauthenticated one. */
 async function startNats() {
@@ -260,12 +268,7 @@ async function request(url, { method = 'GET', headers = {}, body } = {}) {
   return { status: response.status, json, text };
 }
 
-async function register(baseUrl, label) {
-  const credentials = { email: `bench-${label}-${randomUUID().slice(0, 8)}@example.test`, password: 'bench-password-0123', name: `Bench ${label}` };
-  const { status, json, text } = await request(`${baseUrl}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
-  if (status !== 201 || !json?.accessToken) throw new Error(`register ${label} failed: HTTP ${status} ${text.slice(0, 300)}`);
-  return { token: json.accessToken, id: json.user?.id };
-}
+const register = (baseUrl, label) => guard(registerUser(baseUrl, label));
 
 /** Autocannon: warm-up, then the measured run. */
 async function measure(label, options) {
@@ -297,39 +300,12 @@ async function unpublishedOutboxRows() {
   return (await sql('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n;
 }
 
-/** The monolith's outbox rows are never relayed: removed so no later tasks-service publishes them. */
-async function deleteMonolithOutboxRows() {
-  return (await sql(`WITH gone AS (DELETE FROM outbox WHERE published_at IS NULL AND payload->>'requestId' LIKE $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`, [`${MONOLITH_REQUEST_PREFIX}%`]))[0].n;
-}
+const deleteMonolithOutboxRows = () => deleteMonolithRows(DATABASE_URL);
 
 // ---------------------------------------------------------------- foreign CPU load (Linux /proc)
 
-const CLOCK_TICKS = 100; // USER_HZ on Linux
 /** Servers this bench drives: their CPU is part of the measurement, not interference. */
 const SERVING_COMMANDS = new Set(['postgres', 'redis-server']);
-
-/** pid -> {ticks, comm, cmd} of every process; empty off Linux. */
-function cpuSnapshot() {
-  const snapshot = new Map();
-  let pids = [];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return snapshot;
-  }
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const fields = stat.slice(close + 2).split(' ');
-      snapshot.set(Number(pid), { ticks: Number(fields[11]) + Number(fields[12]), comm, ppid: Number(fields[1]) });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return snapshot;
-}
 
 /** Processes whose CPU is the request path's cost: the gateway and tasks-service, or the monolith. */
 const REQUEST_PATH = new Set(['gateway', 'tasks-service', 'monolith-baseline']);
@@ -350,7 +326,7 @@ function servingCpuMsPerRequest(before, after, requests) {
     else if (proc.infra) infra += delta(pid);
   }
   for (const [pid, now] of after) if (SERVING_COMMANDS.has(now.comm)) infra += delta(pid);
-  const perRequest = (ticks) => (requests > 0 ? ((ticks / CLOCK_TICKS) * 1000) / requests : NaN);
+  const perRequest = (ticks) => (requests > 0 ? ((ticks / CLK_TCK) * 1000) / requests : NaN);
   return { services: perRequest(services), withInfra: perRequest(services + infra) };
 }
 
@@ -360,7 +336,7 @@ function foreignCpu(before, after) {
   const rows = [];
   for (const [pid, now] of after) {
     if (ours.has(pid) || ours.has(now.ppid) || SERVING_COMMANDS.has(now.comm)) continue;
-    const seconds = (now.ticks - (before.get(pid)?.ticks ?? 0)) / CLOCK_TICKS;
+    const seconds = (now.ticks - (before.get(pid)?.ticks ?? 0)) / CLK_TCK;
     if (seconds > 0) {
       let cmd = now.comm;
       try {
@@ -590,11 +566,4 @@ async function finish(code, error) {
   process.exit(code);
 }
 
-const watchdog = setTimeout(() => void finish(1, new Error(`bench exceeded its ${BUDGET_MS} ms budget`)), BUDGET_MS);
-watchdog.unref();
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void finish(130, new Error(`interrupted by ${signal}`)));
-
-main().then(
-  () => finish(0),
-  (error) => finish(1, error),
-);
+runBounded(main, finish, BUDGET_MS);
