@@ -21,8 +21,19 @@ const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'];
 
 const taskflow = { meta: { name: 'taskflow' }, rules: { 'route-access': routeAccessRule, 'handles-contract': handlesContractRule, 'event-publish': eventPublishRule } };
 
-/** The libraries contracts may use: class-validator, class-transformer and the OpenAPI metadata on the request classes; zod for the event schemas (libs/contracts/src/events). */
-const CONTRACTS_EXTERNALS = ['class-validator', 'class-transformer', '@nestjs/swagger', 'zod'];
+/**
+ * The libraries contracts may use: class-validator, class-transformer and @nestjs/mapped-types
+ * for the request classes, @nestjs/swagger's types for their OpenAPI metadata (recorded, applied
+ * by the gateway: libs/contracts/src/openapi.ts); zod for the event schemas (libs/contracts/src/events).
+ */
+const CONTRACTS_EXTERNALS = ['class-validator', 'class-transformer', '@nestjs/mapped-types', '@nestjs/swagger', 'zod'];
+
+/**
+ * Model metadata goes through libs/contracts/src/openapi.ts, whatever the class: a class
+ * decorated by @nestjs/swagger directly at load time, extending a contract class whose metadata
+ * is applied later, would list only its own properties in the OpenAPI document.
+ */
+const SWAGGER_MODEL_HELPERS = ['ApiProperty', 'ApiPropertyOptional', 'ApiHideProperty', 'ApiResponseProperty', 'PartialType', 'PickType', 'OmitType', 'IntersectionType'];
 
 /** The top-level projects (apps and the composition root; libs live under libs/), from their project.json. */
 const TOP_PROJECTS = readdirSync(import.meta.dirname)
@@ -86,6 +97,17 @@ export default tseslint.config(
   },
   { files: TESTS, rules: { '@nx/enforce-module-boundaries': boundaries(true) } },
   { files: COMPOSITION_FILES, ignores: TESTS, rules: { '@nx/enforce-module-boundaries': boundaries(false, APP_ENTRIES) } },
+  {
+    files: ['**/*.ts'],
+    // The one place that applies the recorded metadata through the real helpers, and its test.
+    ignores: ['gateway/src/docs/swagger.ts', 'libs/contracts/src/openapi.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@nestjs/swagger', importNames: SWAGGER_MODEL_HELPERS, allowTypeImports: true, message: "Take it from '#contracts' (libs/contracts/src/openapi.ts): the OpenAPI document is built from recorded metadata." }] },
+      ],
+    },
+  },
   // Every file, not only *.controller.ts: the rule looks for @Controller classes itself.
   { files: ['gateway/src/**/*.ts'], rules: { 'taskflow/route-access': 'error' } },
   // Tests and their helpers (libs/testing) publish hand-made, also malformed, events on purpose, to see consumers refuse them.

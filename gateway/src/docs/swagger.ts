@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, DECORATORS, DocumentBuilder, type OpenAPIObject, PartialType, PickType, SwaggerModule } from '@nestjs/swagger';
+import { applyOpenApiMetadata } from '#contracts';
 import { REFRESH_COOKIE } from '../auth/refresh-cookie.js';
 
 export const DOCS_PATH = '/api/docs';
@@ -34,6 +35,13 @@ export function setupSwagger(app: INestApplication): void {
     .addCookieAuth(REFRESH_COOKIE)
     .build();
   let document: OpenAPIObject | undefined;
-  const lazyDocument = () => (document ??= SwaggerModule.createDocument(app, config));
+  const lazyDocument = () => {
+    if (!document) {
+      // The model classes' OpenAPI metadata was only recorded when they were defined (libs/contracts/src/openapi.ts).
+      applyOpenApiMetadata({ ApiProperty, ApiPropertyOptional, DECORATORS, PartialType, PickType });
+      document = SwaggerModule.createDocument(app, config);
+    }
+    return document;
+  };
   SwaggerModule.setup(DOCS_PATH.slice(1), app, lazyDocument, { jsonDocumentUrl: `${DOCS_PATH.slice(1)}-json`, yamlDocumentUrl: `${DOCS_PATH.slice(1)}-yaml` });
 }

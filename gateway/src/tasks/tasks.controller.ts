@@ -10,11 +10,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiProperty,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
+  ApiProperty,
   EventLogPageDto,
   AssignBody,
   CreateTaskBody,

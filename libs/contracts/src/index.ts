@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './define.js';
+export * from './openapi.js';
 export * from './safe-text.js';
 export * from './common.js';
 export * from './auth.contract.js';

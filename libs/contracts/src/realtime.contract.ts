@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from './openapi.js';
 import { EmptyRequest } from './common.js';
 import { defineRequest, type PingResponse } from './define.js';
 import type { NotificationDto, SessionRevocationReason } from './events.contract.js';
