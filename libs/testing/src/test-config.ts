@@ -2,6 +2,8 @@
  * The test environment: the servers globalSetup resolved (TEST_*_URL) and fixed test
  * settings. The one place the test harness reads process.env.
  */
+import { randomBytes } from 'node:crypto';
+
 /** Access tokens are signed with the development key pair (libs/config), the local default. */
 export const TEST_SECRETS = {
   JWT_REFRESH_SECRET: 'test-refresh-secret-0123456789-012345678',
@@ -9,6 +11,20 @@ export const TEST_SECRETS = {
 
 /** Seeded by auth-service at start-up in every test stack. */
 export const TEST_ADMIN = { email: 'admin@taskflow.test', password: 'admin-password-123' };
+
+/**
+ * One event-log database per suite (module state is per test file): jongodb's cost per write
+ * grows with the collection, and a CI run's suites log ~25,000 events between them; in one
+ * shared database, later suites' events-service took seconds per write, answered /api/events
+ * with 504s and missed its start-up timeout.
+ */
+const SUITE_DATABASE_SUFFIX = randomBytes(4).toString('hex');
+
+function suiteDatabase(uri: string): string {
+  const url = new URL(uri);
+  url.pathname = `/${url.pathname.replace(/^\//, '') || 'taskflow_test'}_${SUITE_DATABASE_SUFFIX}`;
+  return url.toString();
+}
 
 export function testEnv(): Record<string, string> {
   const required = (name: string) => {
@@ -32,7 +48,7 @@ export function testEnv(): Record<string, string> {
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
     // events-service's MongoDB (a real server or jongodb), when globalSetup resolved one.
-    ...(process.env.TEST_MONGODB_URI ? { MONGODB_URI: process.env.TEST_MONGODB_URI } : {}),
+    ...(process.env.TEST_MONGODB_URI ? { MONGODB_URI: suiteDatabase(process.env.TEST_MONGODB_URI) } : {}),
     ...TEST_SECRETS,
   };
 }
