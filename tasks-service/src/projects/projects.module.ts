@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { UsersClient } from '../users/users.client.js';
+import { UsersModule } from '../users/users.module.js';
 import { ProjectEntity, ProjectMemberEntity } from './project.entity.js';
 import { ProjectsHandler } from './projects.handler.js';
 import { ProjectsRepository } from './projects.repository.js';
@@ -8,9 +8,9 @@ import { ProjectsService } from './projects.service.js';
 
 /** Projects and memberships; exports the repository tasks use for project roles and members. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ProjectEntity, ProjectMemberEntity])],
+  imports: [TypeOrmModule.forFeature([ProjectEntity, ProjectMemberEntity]), UsersModule],
   controllers: [ProjectsHandler],
-  providers: [ProjectsService, ProjectsRepository, UsersClient],
+  providers: [ProjectsService, ProjectsRepository],
   exports: [ProjectsRepository],
 })
 export class ProjectsModule {}
