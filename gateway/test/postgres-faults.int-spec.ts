@@ -34,10 +34,17 @@ interface Outcome {
 const create = (user: TestUser, title: string, key?: string): Promise<ApiResponse> =>
   api.post('/api/tasks', { title }, { token: user.accessToken, headers: key === undefined ? {} : { 'idempotency-key': key } });
 
-/** `writers` loops creating tasks with unique titles until `stop` resolves; every answer is kept. */
+/**
+ * `writers` loops creating tasks with unique titles until `stop` settles; every answer is kept.
+ * A fault step that fails stops them too: its error is then the test's, not a 90 s timeout with
+ * writers still flooding the shared event stream.
+ */
 async function writeUntil(user: TestUser, writers: number, stop: Promise<unknown>): Promise<Outcome[]> {
   let stopped = false;
-  void stop.then(() => (stopped = true));
+  void stop.then(
+    () => (stopped = true),
+    () => (stopped = true),
+  );
   const outcomes: Outcome[] = [];
   let next = 0;
   await Promise.all(

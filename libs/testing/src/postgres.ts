@@ -68,11 +68,22 @@ export class PrivatePostgres {
   }
 
   pause(): void {
-    for (const pid of this.pids()) process.kill(pid, 'SIGSTOP');
+    this.signalAll('SIGSTOP');
   }
 
   resume(): void {
-    for (const pid of this.pids()) process.kill(pid, 'SIGCONT');
+    this.signalAll('SIGCONT');
+  }
+
+  /** A backend may exit between the listing and its signal (a pool closing a connection): that one needs none. */
+  private signalAll(signal: NodeJS.Signals): void {
+    for (const pid of this.pids()) {
+      try {
+        process.kill(pid, signal);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
   }
 
   stop(): void {
